@@ -1,0 +1,74 @@
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { EXIT_OK, EXIT_RUN_FAILED } from '../../errors.js';
+import { renderRunFolder } from '../../report/render.js';
+import { formatTerminalSummary } from '../../report/terminal.js';
+import { executeRun } from '../../scenarios/execute.js';
+import { loadScenarioFile, resolveScenario } from '../../scenarios/load.js';
+import { defaultScenarioFile, harness } from '../harness.js';
+import { progressReporter } from '../progress.js';
+
+export interface RunArgs {
+  scenario: string;
+  file?: string;
+  desktops?: number;
+  driver?: string;
+  seed?: number;
+  set?: string[];
+  out: string;
+  'name-prefix'?: string;
+  keep?: boolean;
+  'time-scale'?: number;
+  json: boolean;
+  quiet: boolean;
+}
+
+export function runOptions(yargs: Argv): Argv<RunArgs> {
+  return yargs
+    .positional('scenario', { type: 'string', describe: 'scenario name from the scenario file (see `bench list`)', demandOption: true })
+    .option('desktops', { type: 'number', describe: 'desktops per arm (overrides the scenario)' })
+    .option('driver', { type: 'string', describe: 'hypervisor driver: sim (simulated cluster, the default)' })
+    .option('seed', { type: 'number', describe: 'seed of the simulated cluster\'s randomness; same seed, same results' })
+    .option('set', { type: 'string', array: true, describe: 'override a parameter: path=value, e.g. --set cluster.hosts=8 --set image.usedGB=40 (repeatable)' })
+    .option('out', { type: 'string', default: 'reports', describe: 'folder that receives the run folder' })
+    .option('name-prefix', { type: 'string', describe: 'prefix of every VM the run creates (default vdibench-)' })
+    .option('keep', { type: 'boolean', describe: 'leave each arm\'s VMs in place instead of tearing them down' })
+    .option('time-scale', { type: 'number', describe: 'sim only: simulated seconds per real second (60 = one minute per second); default as fast as possible' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the run summary as one JSON object on stdout (human output goes to stderr)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress output' }) as unknown as Argv<RunArgs>;
+}
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  const file = args.file ?? defaultScenarioFile();
+  const loaded = await loadScenarioFile(file);
+  const scenario = resolveScenario(loaded, args.scenario, {
+    desktops: args.desktops,
+    driver: args.driver,
+    seed: args.seed,
+    namePrefix: args['name-prefix'],
+    keep: args.keep,
+    timeScale: args['time-scale'],
+    set: args.set,
+  });
+  const stderr = process.stderr;
+  if (!args.quiet) {
+    const total = scenario.arms.reduce((sum, arm) => sum + arm.desktops, 0);
+    stderr.write(`vdibench ${harness.version}: scenario ${scenario.name} on driver ${scenario.driver}, ${scenario.arms.length} arm(s), ${total} desktops in all\n`);
+  }
+  const { runDir } = await executeRun({
+    scenario,
+    scenarioFile: loaded.displayPath,
+    outDir: path.resolve(args.out),
+    harness,
+    listener: progressReporter({ stream: stderr, quiet: args.quiet }),
+  });
+  const { summary, reportPath } = await renderRunFolder(runDir);
+  const shownDir = path.relative(process.cwd(), runDir) || runDir;
+  if (args.json) process.stdout.write(JSON.stringify({ ...summary, runDir: shownDir }) + '\n');
+  if (!args.quiet || !args.json) {
+    const out = args.json ? stderr : process.stdout;
+    out.write(formatTerminalSummary(summary));
+    out.write(`\nrun folder: ${shownDir}\nreport:     ${path.relative(process.cwd(), reportPath) || reportPath}\n`);
+  }
+  return summary.status === 'completed' ? EXIT_OK : EXIT_RUN_FAILED;
+}

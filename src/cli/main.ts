@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * The `bench` command. Thin: parse, call, print, set the exit code.
+ * Exit codes: 0 completed, 1 the run failed, 2 bad input or usage.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT_BAD_INPUT, EXIT_RUN_FAILED, InputError, isUserError } from '../errors.js';
+import { listCommand } from './commands/list.js';
+import { reportCommand } from './commands/report.js';
+import { runCommand, runOptions, type RunArgs } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { harness } from './harness.js';
+
+function reportError(error: unknown): number {
+  if (isUserError(error)) {
+    process.stderr.write(`bench: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);
+    return error instanceof InputError ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
+  }
+  throw error;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const handle = (action: () => Promise<number>) => async () => {
+    try {
+      exitCode = await action();
+    } catch (error) {
+      exitCode = reportError(error);
+    }
+  };
+  const parser = yargs(argv)
+    .scriptName('bench')
+    .usage('$0 <command> [options]\n\nBenchmark VDI provisioning: View Composer linked clones vs Instant Clones, how long each takes and what it does to storage IOPS and CPU.')
+    .option('file', { alias: 'f', type: 'string', describe: 'scenario file (default: ./scenarios.yml, else the one shipped with vdibench)' })
+    .command<RunArgs>('run <scenario>', 'run a scenario\'s arms and write a run folder with an HTML report', runOptions, (args) => handle(() => runCommand(args))())
+    .command('list', 'list the scenarios in the scenario file', (y) => y.option('json', { type: 'boolean', default: false, describe: 'as JSON' }),
+      (args) => handle(() => listCommand({ file: args.file, json: args.json }))())
+    .command('validate [file]', 'check a scenario file and report the first problem with file:line:column',
+      (y) => y.positional('file', { type: 'string', describe: 'scenario file to check (default: as --file)' }),
+      (args) => handle(() => validateCommand({ file: args.file }))())
+    .command('report <run-dir>', 're-render a run folder\'s report (index.html, summary.json) from the folder alone',
+      (y) => y.positional('run-dir', { type: 'string', demandOption: true, describe: 'a folder written by `bench run`' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' }),
+      (args) => handle(() => reportCommand({ 'run-dir': args['run-dir'], json: args.json }))())
+    .demandCommand(1, 'name a command: run, list, validate or report')
+    .strict()
+    .recommendCommands()
+    .version(harness.version)
+    .help()
+    .alias('h', 'help')
+    .epilogue('Exit codes: 0 completed; 1 the run failed (or the cluster could not be reached); 2 bad input or usage.\nDocs: README.md and docs/ in the vdibench package.')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new InputError(message ?? 'bad usage', 'see `bench --help`');
+    })
+    .exitProcess(false);
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    exitCode = reportError(error);
+  }
+  return exitCode;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,205 @@
+/**
+ * Shared resources with capacities, divided among whatever runs at that moment (a fluid
+ * model). An activity needs `nominalS` seconds when it gets all it asks for; when the
+ * cluster's storage or its host's CPU is oversubscribed, every activity on it gets the same
+ * fraction of its demand and stretches accordingly. Peaks therefore emerge from
+ * concurrency x per-operation demand, capped by capacity.
+ */
+import type { HostSample } from '../../metrics/types.js';
+import type { TimerHandle, VirtualClock } from './virtual-clock.js';
+
+export interface Demand {
+  host: string;
+  /** I/O the host issues (hypervisor-side). */
+  iops: number;
+  /** Share of reads in `iops` and `offloadedIops`, 0..1. */
+  readShare: number;
+  /** I/O the storage performs on the host's behalf without the host issuing it (VAAI copy). */
+  offloadedIops: number;
+  /** CPU of the operation itself; the storage stack's CPU for the host's I/O is added. */
+  cpuMhz: number;
+}
+
+export interface ResourceCapacities {
+  hosts: { name: string; cpuMhz: number }[];
+  storageIops: number;
+  storageCpuMhzPerKiops: number;
+  hostBaseCpuPct: number;
+  hostBaseIops: number;
+}
+
+interface Activity {
+  demand: Demand;
+  cpuDemandMhz: number;
+  remainingS: number;
+  rate: number;
+  done: () => void;
+}
+
+interface HostState {
+  capacityMhz: number;
+  /** Steady load of running VMs (idle desktops, parents), not stretched. */
+  steadyCpuMhz: number;
+  steadyIops: number;
+  /** Integrals since the last sample. */
+  cpuMhzS: number;
+  readIo: number;
+  writeIo: number;
+  diskReadIo: number;
+  diskWriteIo: number;
+  /** Instantaneous CPU demand, recomputed on every change. */
+  cpuDemandMhz: number;
+}
+
+// Well above the float resolution of epoch milliseconds (~2e-7 s), so a completion always moves time.
+const EPSILON_S = 1e-5;
+const STEADY_READ_SHARE = 0.6;
+
+export class ResourceModel {
+  private readonly activities = new Set<Activity>();
+  private readonly hosts = new Map<string, HostState>();
+  private lastUpdateMs: number;
+  private lastSampleMs: number;
+  private storageFactor = 1;
+  private completion: TimerHandle | undefined;
+
+  constructor(private readonly clock: VirtualClock, private readonly capacities: ResourceCapacities) {
+    for (const host of capacities.hosts) {
+      this.hosts.set(host.name, {
+        capacityMhz: host.cpuMhz, steadyCpuMhz: 0, steadyIops: 0,
+        cpuMhzS: 0, readIo: 0, writeIo: 0, diskReadIo: 0, diskWriteIo: 0, cpuDemandMhz: 0,
+      });
+    }
+    this.lastUpdateMs = clock.nowMs();
+    this.lastSampleMs = clock.nowMs();
+    this.recompute();
+  }
+
+  /** Run an activity to completion; resolves when its work is done. */
+  run(demand: Demand, nominalS: number): Promise<void> {
+    if (!(nominalS > 0)) return Promise.resolve();
+    this.host(demand.host);
+    return new Promise((resolve) => {
+      this.advance();
+      this.activities.add({ demand, cpuDemandMhz: 0, remainingS: nominalS, rate: 1, done: resolve });
+      this.recompute();
+    });
+  }
+
+  /** Add (or with negative values, remove) the steady load of a running VM. */
+  addSteadyLoad(hostName: string, cpuMhz: number, iops: number): void {
+    this.advance();
+    const host = this.host(hostName);
+    host.steadyCpuMhz = Math.max(0, host.steadyCpuMhz + cpuMhz);
+    host.steadyIops = Math.max(0, host.steadyIops + iops);
+    this.recompute();
+  }
+
+  /** Per-host averages since the previous call. */
+  sample(): HostSample[] {
+    this.advance();
+    const nowMs = this.clock.nowMs();
+    const intervalS = (nowMs - this.lastSampleMs) / 1000;
+    this.lastSampleMs = nowMs;
+    const samples: HostSample[] = [];
+    for (const [name, host] of this.hosts) {
+      const per = (value: number) => (intervalS > 0 ? value / intervalS : 0);
+      const cpuMhz = per(host.cpuMhzS);
+      samples.push({
+        timeMs: nowMs,
+        host: name,
+        cpuMhz,
+        cpuPct: (100 * cpuMhz) / host.capacityMhz,
+        readIops: per(host.readIo),
+        writeIops: per(host.writeIo),
+        diskReadIops: per(host.diskReadIo),
+        diskWriteIops: per(host.diskWriteIo),
+      });
+      host.cpuMhzS = host.readIo = host.writeIo = host.diskReadIo = host.diskWriteIo = 0;
+    }
+    return samples;
+  }
+
+  private host(name: string): HostState {
+    const host = this.hosts.get(name);
+    if (!host) throw new Error(`unknown simulated host ${name}`);
+    return host;
+  }
+
+  /** Move every activity and every integral forward to now, at the rates in force. */
+  private advance(): void {
+    const nowMs = this.clock.nowMs();
+    const dtS = (nowMs - this.lastUpdateMs) / 1000;
+    this.lastUpdateMs = nowMs;
+    if (dtS <= 0) return;
+    const { hostBaseIops, hostBaseCpuPct, storageCpuMhzPerKiops } = this.capacities;
+    for (const host of this.hosts.values()) {
+      const cpuFactor = host.cpuDemandMhz > host.capacityMhz ? host.capacityMhz / host.cpuDemandMhz : 1;
+      const steadyIops = (hostBaseIops + host.steadyIops) * this.storageFactor;
+      const steadyCpu = (host.capacityMhz * hostBaseCpuPct) / 100 + host.steadyCpuMhz + (steadyIops * storageCpuMhzPerKiops) / 1000;
+      host.cpuMhzS += steadyCpu * cpuFactor * dtS;
+      host.readIo += steadyIops * STEADY_READ_SHARE * dtS;
+      host.writeIo += steadyIops * (1 - STEADY_READ_SHARE) * dtS;
+      host.diskReadIo += steadyIops * STEADY_READ_SHARE * dtS;
+      host.diskWriteIo += steadyIops * (1 - STEADY_READ_SHARE) * dtS;
+    }
+    for (const activity of this.activities) {
+      const { demand, rate } = activity;
+      const host = this.hosts.get(demand.host)!;
+      activity.remainingS -= rate * dtS;
+      host.cpuMhzS += activity.cpuDemandMhz * rate * dtS;
+      const hostIo = demand.iops * rate * dtS;
+      const diskIo = (demand.iops + demand.offloadedIops) * rate * dtS;
+      host.readIo += hostIo * demand.readShare;
+      host.writeIo += hostIo * (1 - demand.readShare);
+      host.diskReadIo += diskIo * demand.readShare;
+      host.diskWriteIo += diskIo * (1 - demand.readShare);
+    }
+  }
+
+  /** New shares after a change; finish what is done; schedule the next completion. */
+  private recompute(): void {
+    for (;;) {
+      const finished = [...this.activities].filter((activity) => activity.remainingS <= EPSILON_S);
+      if (finished.length === 0) break;
+      for (const activity of finished) {
+        this.activities.delete(activity);
+        activity.done();
+      }
+    }
+    const { storageIops, storageCpuMhzPerKiops, hostBaseIops, hostBaseCpuPct } = this.capacities;
+    let storageDemand = 0;
+    for (const host of this.hosts.values()) {
+      storageDemand += hostBaseIops + host.steadyIops;
+      host.cpuDemandMhz = (host.capacityMhz * hostBaseCpuPct) / 100 + host.steadyCpuMhz
+        + ((hostBaseIops + host.steadyIops) * storageCpuMhzPerKiops) / 1000;
+    }
+    for (const activity of this.activities) {
+      const { demand } = activity;
+      activity.cpuDemandMhz = demand.cpuMhz + ((demand.iops + demand.offloadedIops) * storageCpuMhzPerKiops) / 1000;
+      storageDemand += demand.iops + demand.offloadedIops;
+      this.hosts.get(demand.host)!.cpuDemandMhz += activity.cpuDemandMhz;
+    }
+    this.storageFactor = storageDemand > storageIops ? storageIops / storageDemand : 1;
+
+    let nextCompletionS = Infinity;
+    for (const activity of this.activities) {
+      const { demand } = activity;
+      const host = this.hosts.get(demand.host)!;
+      const cpuFactor = host.cpuDemandMhz > host.capacityMhz ? host.capacityMhz / host.cpuDemandMhz : 1;
+      const usesStorage = demand.iops + demand.offloadedIops > 0;
+      const usesCpu = activity.cpuDemandMhz > 0;
+      activity.rate = Math.min(usesStorage ? this.storageFactor : 1, usesCpu ? cpuFactor : 1);
+      nextCompletionS = Math.min(nextCompletionS, activity.remainingS / activity.rate);
+    }
+    this.completion?.cancel();
+    this.completion = undefined;
+    if (nextCompletionS < Infinity) {
+      this.completion = this.clock.schedule(this.clock.nowMs() + nextCompletionS * 1000, () => {
+        this.completion = undefined;
+        this.advance();
+        this.recompute();
+      });
+    }
+  }
+}

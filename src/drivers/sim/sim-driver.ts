@@ -1,0 +1,276 @@
+/**
+ * The `sim` driver: a calibrated model of a vSphere cluster running Horizon provisioning,
+ * on a virtual clock. Every primitive is an activity on the shared-resource model with
+ * costs from the scenario's `cluster:` and `image:` parameters (docs/SIMULATOR.md).
+ */
+import type { ClusterParameters, ImageParameters } from '../../scenarios/parameters.js';
+import type {
+  CloneOptions,
+  CustomizationKind,
+  HypervisorDriver,
+  ImageRef,
+  Inventory,
+  SampleListener,
+  SamplerHandle,
+  SnapshotRef,
+  VmRef,
+  VmRole,
+} from '../types.js';
+import { SeededRandom } from './random.js';
+import { ResourceModel, type Demand } from './resources.js';
+import { VirtualClock, type TimerHandle } from './virtual-clock.js';
+
+export interface SimDriverOptions {
+  cluster: ClusterParameters;
+  image: ImageParameters;
+  seed: number;
+  /** Virtual time starts here (ms since the epoch). */
+  startMs: number;
+  timeScale?: number;
+}
+
+type GuestState = 'off' | 'booting' | 'running';
+
+interface SimVm extends VmRef {
+  guest: GuestState;
+  /** Resolves when the current boot finishes. */
+  booted: Promise<void>;
+  /** Counts toward the host's steady load while running. */
+  steady: boolean;
+  /** Instant-clone parents serialize part of every fork. */
+  forkQueue: Promise<void>;
+}
+
+const MB_PER_GB = 1024;
+const KB_PER_MB = 1024;
+
+export class SimDriver implements HypervisorDriver {
+  readonly name = 'sim';
+  readonly clock: VirtualClock;
+  private readonly resources: ResourceModel;
+  private readonly random: SeededRandom;
+  private readonly hostNames: string[];
+  private readonly vms = new Map<string, SimVm>();
+  private nextId = 1;
+  private placement = 0;
+  private golden: ImageRef | undefined;
+
+  constructor(private readonly options: SimDriverOptions) {
+    const { cluster } = options;
+    this.clock = new VirtualClock(options.startMs, options.timeScale ?? 0);
+    this.random = new SeededRandom(options.seed);
+    this.hostNames = Array.from({ length: cluster.hosts }, (_, index) => `esx-${String(index + 1).padStart(2, '0')}.sim.local`);
+    this.resources = new ResourceModel(this.clock, {
+      hosts: this.hostNames.map((name) => ({ name, cpuMhz: cluster.coresPerHost * cluster.coreMhz })),
+      storageIops: cluster.storageIops,
+      storageCpuMhzPerKiops: cluster.storageCpuMhzPerKiops,
+      hostBaseCpuPct: cluster.hostBaseCpuPct,
+      hostBaseIops: cluster.hostBaseIops,
+    });
+  }
+
+  async open(): Promise<Inventory> {
+    const { cluster, image } = this.options;
+    return {
+      endpoint: 'simulated',
+      cluster: 'sim-cluster',
+      datastores: ['sim-datastore'],
+      hosts: this.hostNames.map((name) => ({ name, cpuMhz: cluster.coresPerHost * cluster.coreMhz })),
+      details: {
+        model: 'calibrated Horizon 7.0 cluster model (docs/SIMULATOR.md)',
+        storageIops: cluster.storageIops,
+        vaai: cluster.vaai,
+        imageUsedGB: image.usedGB,
+        seed: this.options.seed,
+      },
+    };
+  }
+
+  async goldenImage(): Promise<ImageRef> {
+    if (!this.golden) {
+      const vm = this.register('golden-image', 'template', this.hostNames[0]!);
+      this.golden = { vm, snapshot: { id: `${vm.id}-snap`, vm, name: 'golden' } };
+    }
+    return this.golden;
+  }
+
+  async fullClone(_source: SnapshotRef, options: CloneOptions): Promise<VmRef> {
+    const { cluster, image } = this.options;
+    const host = this.place(options.host);
+    const offload = Boolean(options.allowOffload) && cluster.vaai;
+    const rateMBps = offload ? cluster.offloadCopyMBps : cluster.hostCopyMBps;
+    const copyIops = (2 * rateMBps * KB_PER_MB) / cluster.copyIoKB;
+    await this.work(
+      { host, iops: offload ? 0 : copyIops, offloadedIops: offload ? copyIops : 0, readShare: 0.5, cpuMhz: offload ? 200 : 800 },
+      (image.usedGB * MB_PER_GB) / rateMBps,
+    );
+    return this.register(options.name, options.role, host);
+  }
+
+  async linkedClone(_source: SnapshotRef, options: CloneOptions): Promise<VmRef> {
+    const { cluster } = this.options;
+    const host = this.place(options.host);
+    await this.work({ host, iops: cluster.linkedCloneIops, offloadedIops: 0, readShare: 0.2, cpuMhz: 300 }, cluster.linkedCloneS);
+    return this.register(options.name, options.role, host);
+  }
+
+  async instantClone(parentRef: VmRef, options: CloneOptions): Promise<VmRef> {
+    const { cluster } = this.options;
+    const parent = this.vm(parentRef);
+    if (parent.guest !== 'running') throw new Error(`instant clone from ${parent.name}: the parent is not running`);
+    const forkDemand: Demand = { host: parent.host, iops: cluster.forkIops, offloadedIops: 0, readShare: 0.3, cpuMhz: cluster.forkCpuMhz };
+    // The stun of the parent is serialized: one fork at a time passes through it.
+    const turn = parent.forkQueue.then(() => this.work(forkDemand, cluster.forkSerialS));
+    parent.forkQueue = turn;
+    await turn;
+    await this.work(forkDemand, cluster.forkS);
+    const vm = this.register(options.name, options.role, parent.host);
+    vm.guest = 'running';
+    this.setSteady(vm, true);
+    return vm;
+  }
+
+  async snapshot(vmRef: VmRef, name: string): Promise<SnapshotRef> {
+    const vm = this.vm(vmRef);
+    await this.work({ host: vm.host, iops: 50, offloadedIops: 0, readShare: 0.2, cpuMhz: 100 }, this.options.cluster.snapshotS);
+    return { id: `${vm.id}-snap-${name}`, vm, name };
+  }
+
+  async digest(vmRef: VmRef): Promise<'performed'> {
+    const { cluster, image } = this.options;
+    const vm = this.vm(vmRef);
+    const iops = (cluster.digestMBps * KB_PER_MB) / cluster.digestIoKB;
+    await this.work({ host: vm.host, iops, offloadedIops: 0, readShare: 1, cpuMhz: cluster.digestCpuMhz }, (image.usedGB * MB_PER_GB) / cluster.digestMBps);
+    return 'performed';
+  }
+
+  async powerOn(vmRef: VmRef): Promise<void> {
+    const { cluster, image } = this.options;
+    const vm = this.vm(vmRef);
+    await this.work({ host: vm.host, iops: 10, offloadedIops: 0, readShare: 0.5, cpuMhz: 100 }, cluster.powerOnS);
+    vm.guest = 'booting';
+    vm.booted = this.work(
+      { host: vm.host, iops: image.bootIops, offloadedIops: 0, readShare: image.bootReadPct / 100, cpuMhz: image.bootCpuMhz },
+      image.bootS,
+    ).then(() => {
+      if (vm.guest === 'booting') {
+        vm.guest = 'running';
+        this.setSteady(vm, true);
+      }
+    });
+  }
+
+  async powerOff(vmRef: VmRef): Promise<void> {
+    const vm = this.vm(vmRef);
+    if (vm.guest === 'booting') await vm.booted;
+    await this.work({ host: vm.host, iops: 50, offloadedIops: 0, readShare: 0.3, cpuMhz: 300 }, this.options.cluster.powerOffS);
+    vm.guest = 'off';
+    this.setSteady(vm, false);
+  }
+
+  async customize(vmRef: VmRef, kind: CustomizationKind): Promise<void> {
+    const { image } = this.options;
+    const vm = this.vm(vmRef);
+    await this.guestRunning(vm);
+    if (kind === 'quickprep') {
+      await this.work(
+        { host: vm.host, iops: image.quickprepIops, offloadedIops: 0, readShare: image.bootReadPct / 100, cpuMhz: image.bootCpuMhz },
+        image.quickprepS,
+      );
+      // QuickPrep ends by shutting the guest down; Horizon snapshots it and powers it on again.
+      await this.powerOff(vm);
+    } else {
+      await this.work(
+        { host: vm.host, iops: image.cloneprepIops, offloadedIops: 0, readShare: image.bootReadPct / 100, cpuMhz: image.cloneprepCpuMhz },
+        image.cloneprepS,
+      );
+    }
+  }
+
+  async prepareParent(vmRef: VmRef): Promise<void> {
+    const vm = this.vm(vmRef);
+    await this.guestRunning(vm);
+    await this.work({ host: vm.host, iops: 20, offloadedIops: 0, readShare: 0.5, cpuMhz: 500 }, this.options.image.parentPrepS);
+  }
+
+  async waitUntilReady(vmRef: VmRef): Promise<void> {
+    const vm = this.vm(vmRef);
+    await this.guestRunning(vm);
+    await this.clock.sleep(this.options.image.agentReadyS * 1000 * this.random.jitter(this.options.cluster.jitterPct / 100));
+  }
+
+  async destroy(vmRef: VmRef): Promise<void> {
+    const vm = this.vm(vmRef);
+    if (vm.guest === 'booting') await vm.booted;
+    await this.work({ host: vm.host, iops: 30, offloadedIops: 0, readShare: 0.2, cpuMhz: 200 }, this.options.cluster.destroyS);
+    this.setSteady(vm, false);
+    this.vms.delete(vm.id);
+  }
+
+  startSampling(intervalS: number, listener: SampleListener): SamplerHandle {
+    this.resources.sample(); // start a fresh interval
+    let timer: TimerHandle | undefined;
+    let lastMs = this.clock.nowMs();
+    const tick = () => {
+      lastMs = this.clock.nowMs();
+      listener(this.resources.sample());
+      timer = this.clock.schedule(lastMs + intervalS * 1000, tick);
+    };
+    timer = this.clock.schedule(lastMs + intervalS * 1000, tick);
+    return {
+      stop: async () => {
+        timer?.cancel();
+        // The partial last interval still counts, as vCenter reports it once it closes.
+        if (this.clock.nowMs() > lastMs) listener(this.resources.sample());
+      },
+    };
+  }
+
+  async close(): Promise<void> {}
+
+  /** VMs the simulator still holds (the golden image aside). */
+  leftovers(): VmRef[] {
+    return [...this.vms.values()].filter((vm) => vm.id !== this.golden?.vm.id);
+  }
+
+  private work(demand: Demand, nominalS: number): Promise<void> {
+    return this.resources.run(demand, nominalS * this.random.jitter(this.options.cluster.jitterPct / 100));
+  }
+
+  private async guestRunning(vm: SimVm): Promise<void> {
+    if (vm.guest === 'booting') await vm.booted;
+    if (vm.guest !== 'running') throw new Error(`${vm.name}: the guest is not running (power it on first)`);
+  }
+
+  private setSteady(vm: SimVm, running: boolean): void {
+    if (vm.steady === running) return;
+    vm.steady = running;
+    const sign = running ? 1 : -1;
+    this.resources.addSteadyLoad(vm.host, sign * this.options.image.idleCpuMhz, sign * this.options.image.idleIops);
+  }
+
+  private place(host: string | undefined): string {
+    if (host !== undefined) {
+      if (!this.hostNames.includes(host)) throw new Error(`unknown simulated host ${host}`);
+      return host;
+    }
+    const chosen = this.hostNames[this.placement % this.hostNames.length]!;
+    this.placement++;
+    return chosen;
+  }
+
+  private register(name: string, role: VmRole, host: string): SimVm {
+    const vm: SimVm = {
+      id: `vm-${this.nextId++}`, name, host, role,
+      guest: 'off', booted: Promise.resolve(), steady: false, forkQueue: Promise.resolve(),
+    };
+    this.vms.set(vm.id, vm);
+    return vm;
+  }
+
+  private vm(ref: VmRef): SimVm {
+    const vm = this.vms.get(ref.id);
+    if (!vm) throw new Error(`${ref.name}: no such VM in the simulator`);
+    return vm;
+  }
+}

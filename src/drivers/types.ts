@@ -1,0 +1,107 @@
+/**
+ * The hypervisor driver interface: what a provisioning strategy may ask of a cluster.
+ *
+ * Strategies (src/scenarios/strategies) are written once against this interface and never
+ * know which driver they drive. Every wait goes through the driver's Clock.
+ */
+import type { HostSample } from '../metrics/types.js';
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch: real time, or virtual time on a simulated cluster. */
+  nowMs(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface HostInfo {
+  name: string;
+  cpuMhz: number;
+}
+
+export interface Inventory {
+  /** e.g. vCenter address or "simulated". */
+  endpoint: string;
+  cluster: string;
+  datastores: string[];
+  hosts: HostInfo[];
+  /** Model or product details worth printing in a report. */
+  details: Record<string, string | number | boolean>;
+}
+
+export type VmRole = 'template' | 'replica' | 'parent' | 'desktop';
+
+export interface VmRef {
+  readonly id: string;
+  readonly name: string;
+  readonly host: string;
+  readonly role: VmRole;
+}
+
+export interface SnapshotRef {
+  readonly id: string;
+  readonly vm: VmRef;
+  readonly name: string;
+}
+
+export interface ImageRef {
+  readonly vm: VmRef;
+  readonly snapshot: SnapshotRef;
+}
+
+export type CustomizationKind = 'quickprep' | 'cloneprep';
+
+export interface CloneOptions {
+  name: string;
+  role: VmRole;
+  /** Host to place the VM on; the driver chooses when absent. */
+  host?: string;
+  /** Whether the copy may be offloaded to the storage (VAAI full copy). Horizon 7.0 instant clones never do. */
+  allowOffload?: boolean;
+}
+
+/** Receives host samples as the driver collects them. Must not block. */
+export type SampleListener = (samples: HostSample[]) => void;
+
+export interface SamplerHandle {
+  /** Collect what is due up to now and stop. */
+  stop(): Promise<void>;
+}
+
+export interface HypervisorDriver {
+  readonly name: string;
+  readonly clock: Clock;
+  /** Connect, discover the cluster and check the scenario can run on it. */
+  open(): Promise<Inventory>;
+  /** The golden image VM and the snapshot clones start from. */
+  goldenImage(): Promise<ImageRef>;
+
+  /** A full copy of a snapshot (a replica). */
+  fullClone(source: SnapshotRef, options: CloneOptions): Promise<VmRef>;
+  /** A linked clone: a delta disk on top of `source`. */
+  linkedClone(source: SnapshotRef, options: CloneOptions): Promise<VmRef>;
+  /** An instant clone forked from a running parent, on the parent's host. */
+  instantClone(parent: VmRef, options: CloneOptions): Promise<VmRef>;
+  snapshot(vm: VmRef, name: string): Promise<SnapshotRef>;
+  /** View Storage Accelerator digest of a disk; `not-supported` where the platform exposes no way to do it. */
+  digest(vm: VmRef): Promise<'performed' | 'not-supported'>;
+  powerOn(vm: VmRef): Promise<void>;
+  powerOff(vm: VmRef): Promise<void>;
+  /** Guest customization; for QuickPrep this ends with the guest shut down. */
+  customize(vm: VmRef, kind: CustomizationKind): Promise<void>;
+  /** Make a running parent ready to be forked from. */
+  prepareParent(vm: VmRef): Promise<void>;
+  /** Until the guest is up and its agent reports ready. */
+  waitUntilReady(vm: VmRef): Promise<void>;
+  destroy(vm: VmRef): Promise<void>;
+
+  /** Start collecting per-host samples; every batch goes to `listener`. */
+  startSampling(intervalS: number, listener: SampleListener): SamplerHandle;
+  close(): Promise<void>;
+}
+
+/** A failure of one operation on one VM (clone failed, host down). The run may go on. */
+export class OperationError extends Error {
+  override readonly name = 'OperationError';
+  constructor(message: string, readonly vmName: string) {
+    super(message);
+  }
+}

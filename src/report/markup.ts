@@ -1,0 +1,42 @@
+/** Shared markup helpers for the HTML exporters. Every string from outside goes through `escapeHtml`. */
+import { createHash } from 'node:crypto';
+
+export function escapeHtml(value: unknown): string {
+  return String(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** JSON that is safe inside a <script> element: no `</script>`, no HTML comment openers. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function sha256Base64(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('base64');
+}
+
+/**
+ * A page with inline scripts allowed by hash only, and no network access at all: the report
+ * opens from a file, offline, and cannot load or send anything.
+ */
+export function contentSecurityPolicy(inlineScripts: string[]): string {
+  const hashes = inlineScripts.map((script) => `'sha256-${sha256Base64(script)}'`).join(' ');
+  return `default-src 'none'; script-src ${hashes}; style-src 'unsafe-inline'; img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'`;
+}
+
+export function formatSeconds(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 120) return `${seconds.toFixed(0)} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = Math.round(seconds - minutes * 60);
+  return `${minutes} min ${String(rest).padStart(2, '0')} s`;
+}
+
+export function formatNumber(value: number | null, digits = 0): string {
+  if (value === null) return '—';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}

@@ -1,0 +1,105 @@
+/**
+ * From a stored run to its summary: computed once here; every exporter only formats it.
+ * Pure functions of the run record and the samples.
+ */
+import type { ArmRecord, RunRecord } from '../metrics/run-store/record.js';
+import type { ArmSample } from '../metrics/types.js';
+import type { ArmSummary, RunSummary } from './summary-types.js';
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/** One point of the cluster-wide series: all hosts' samples that end at the same instant. */
+export interface ClusterPoint {
+  tS: number;
+  /** Length of the interval this point averages. */
+  intervalS: number;
+  iops: number;
+  readIops: number;
+  writeIops: number;
+  hostIops: number;
+  cpuPct: number;
+}
+
+export function clusterSeries(samples: ArmSample[], clusterCpuMhz: number): ClusterPoint[] {
+  const byTime = new Map<number, ArmSample[]>();
+  for (const sample of samples) {
+    const group = byTime.get(sample.timeMs);
+    if (group) group.push(sample);
+    else byTime.set(sample.timeMs, [sample]);
+  }
+  const points: ClusterPoint[] = [];
+  let previousS = 0;
+  for (const timeMs of [...byTime.keys()].sort((a, b) => a - b)) {
+    const group = byTime.get(timeMs)!;
+    const tS = group[0]!.tS;
+    let readIops = 0, writeIops = 0, hostIops = 0, cpuMhz = 0, cpuPct = 0;
+    for (const sample of group) {
+      readIops += sample.diskReadIops;
+      writeIops += sample.diskWriteIops;
+      hostIops += sample.readIops + sample.writeIops;
+      cpuMhz += sample.cpuMhz;
+      cpuPct += sample.cpuPct;
+    }
+    points.push({
+      tS,
+      intervalS: Math.max(0, tS - previousS),
+      iops: readIops + writeIops,
+      readIops,
+      writeIops,
+      hostIops,
+      cpuPct: clusterCpuMhz > 0 ? (100 * cpuMhz) / clusterCpuMhz : cpuPct / group.length,
+    });
+    previousS = tS;
+  }
+  return points;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: number[], fraction: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil(fraction * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1]!;
+}
+
+export function summarizeArm(arm: ArmRecord, samples: ArmSample[], clusterCpuMhz: number): ArmSummary {
+  const series = clusterSeries(samples.filter((sample) => sample.arm === arm.name), clusterCpuMhz);
+  const readyTimes = arm.desktops.flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS])).sort((a, b) => a - b);
+  const failed = arm.desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined).length;
+  const totalIos = series.reduce((sum, point) => sum + point.iops * point.intervalS, 0);
+  const spanS = series.reduce((sum, point) => sum + point.intervalS, 0);
+  const cpuSeconds = series.reduce((sum, point) => sum + point.cpuPct * point.intervalS, 0);
+  const max = (values: number[]) => values.reduce((best, value) => Math.max(best, value), 0);
+  const p = (fraction: number) => {
+    const value = percentile(readyTimes, fraction);
+    return value === null ? null : round(value);
+  };
+  return {
+    name: arm.name,
+    method: arm.method,
+    desktops: { requested: arm.desktopsRequested, ready: readyTimes.length, failed },
+    deployTimeS: readyTimes.length ? round(readyTimes[readyTimes.length - 1]!) : null,
+    phases: arm.phases.map((phase) => ({ name: phase.name, startS: round(phase.startS), durationS: round(phase.durationS), performed: phase.performed })),
+    peakIops: Math.round(max(series.map((point) => point.iops))),
+    avgIops: spanS > 0 ? Math.round(totalIos / spanS) : 0,
+    totalIos: Math.round(totalIos),
+    peakCpuPct: round(max(series.map((point) => point.cpuPct))),
+    avgCpuPct: spanS > 0 ? round(cpuSeconds / spanS) : 0,
+    desktopReadyS: { p50: p(0.5), p95: p(0.95), max: p(1) },
+  };
+}
+
+export function clusterCpuMhz(record: RunRecord): number {
+  return record.driver.inventory.hosts.reduce((sum, host) => sum + host.cpuMhz, 0);
+}
+
+export function summarizeRun(record: RunRecord, samples: ArmSample[], runDir: string): RunSummary {
+  const capacity = clusterCpuMhz(record);
+  return {
+    runId: record.runId,
+    scenario: record.scenario.name,
+    driver: record.driver.name,
+    status: record.status,
+    runDir,
+    arms: record.arms.map((arm) => summarizeArm(arm, samples, capacity)),
+  };
+}

@@ -1,0 +1,320 @@
+/**
+ * Loading scenarios.yml: parse, schema-check, fill defaults, apply command-line overrides.
+ *
+ * Every problem becomes one InputError that names the place (file:line:column, or the flag)
+ * and what was expected.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { InputError } from '../errors.js';
+import { defaultCluster, defaultHorizon, defaultImage } from './parameters.js';
+import {
+  knownKeys,
+  resolvedScenarioSchema,
+  scenarioFileFormat,
+  type ArmSpec,
+  type Scenario,
+  type ScenarioFile,
+} from './schema.js';
+
+/** Aliases allowed in one document; far below what an alias bomb needs. */
+const MAX_ALIAS_COUNT = 50;
+const MAX_FILE_BYTES = 1024 * 1024;
+
+export interface LoadedScenarioFile {
+  /** As the user named it, for messages. */
+  displayPath: string;
+  absolutePath: string;
+  content: ScenarioFile;
+  document: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+export interface ScenarioOverrides {
+  desktops?: number;
+  seed?: number;
+  driver?: string;
+  namePrefix?: string;
+  keep?: boolean;
+  timeScale?: number;
+  /** `path=value` pairs, e.g. `cluster.hosts=8`. */
+  set?: string[];
+}
+
+type PathKey = string | number;
+
+export async function loadScenarioFile(filePath: string): Promise<LoadedScenarioFile> {
+  const displayPath = path.relative(process.cwd(), filePath) || filePath;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(filePath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, expected a file' : `cannot read (${code ?? 'unknown error'})`;
+    throw new InputError(`${displayPath}: ${why}`, 'point --file at a scenarios.yml');
+  }
+  return parseScenarioText(bytes, displayPath, path.resolve(filePath));
+}
+
+export function parseScenarioText(bytes: Buffer | string, displayPath: string, absolutePath = displayPath): LoadedScenarioFile {
+  const at = (line: number, col: number, message: string) => new InputError(`${displayPath}:${line}:${col}: ${message}`);
+  const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  if (buffer.length > MAX_FILE_BYTES) throw at(1, 1, `file is ${buffer.length} bytes; a scenario file is at most ${MAX_FILE_BYTES}`);
+  if (buffer.includes(0)) throw at(1, 1, 'not a text file (it contains NUL bytes); expected YAML');
+  const text = buffer.toString('utf8');
+  if (text.includes('\uFFFD')) throw at(1, 1, 'not valid UTF-8 text; expected YAML');
+  if (text.trim() === '') throw at(1, 1, 'the file is empty; expected a mapping with a "scenarios:" key');
+
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const firstError = document.errors[0];
+  if (firstError) {
+    const offset = firstError.pos[0];
+    const { line, col } = lineCounter.linePos(offset);
+    throw at(line, col, `invalid YAML: ${yamlReason(firstError.message)}`);
+  }
+  if (document.contents === null) throw at(1, 1, 'the file holds no data; expected a mapping with a "scenarios:" key');
+  if (!isMap(document.contents)) {
+    const { line, col } = position(document, lineCounter, []);
+    throw at(line, col, 'expected a mapping with a "scenarios:" key at the top level');
+  }
+
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw at(1, 1, `invalid YAML: ${yamlReason((error as Error).message)}`);
+  }
+  const parsed = scenarioFileFormat.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const { line, col, message } = describeIssue(issue, document, lineCounter);
+    throw at(line, col, message);
+  }
+  const loaded: LoadedScenarioFile = { displayPath, absolutePath, content: parsed.data, document, lineCounter };
+  checkArmNames(loaded);
+  return loaded;
+}
+
+function yamlReason(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+function checkArmNames(loaded: LoadedScenarioFile): void {
+  for (const [scenarioName, scenario] of Object.entries(loaded.content.scenarios)) {
+    const seen = new Set<string>();
+    scenario.arms.forEach((arm, index) => {
+      if (seen.has(arm.name)) {
+        const { line, col } = position(loaded.document, loaded.lineCounter, ['scenarios', scenarioName, 'arms', index, 'name']);
+        throw new InputError(`${loaded.displayPath}:${line}:${col}: duplicate arm name "${arm.name}" in scenario "${scenarioName}"; arm names must be unique`);
+      }
+      seen.add(arm.name);
+    });
+    if (scenario.desktopCounts && scenario.arms.some((arm) => arm.desktops !== undefined)) {
+      const { line, col } = position(loaded.document, loaded.lineCounter, ['scenarios', scenarioName, 'desktopCounts']);
+      throw new InputError(`${loaded.displayPath}:${line}:${col}: scenario "${scenarioName}" sets desktopCounts, so its arms must not set desktops`);
+    }
+  }
+}
+
+export function scenarioNames(loaded: LoadedScenarioFile): string[] {
+  return Object.keys(loaded.content.scenarios);
+}
+
+/** Fill defaults (built-in, then the file's `defaults:`), expand sweeps, apply overrides. */
+export function resolveScenario(loaded: LoadedScenarioFile, name: string, overrides: ScenarioOverrides = {}): Scenario {
+  const entry = loaded.content.scenarios[name];
+  if (!entry) {
+    const names = scenarioNames(loaded);
+    const guess = closest(name, names);
+    throw new InputError(
+      `unknown scenario "${name}" in ${loaded.displayPath}${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${names.join(', ')}`,
+      'run `bench list` to see them',
+    );
+  }
+  const fileDefaults = loaded.content.defaults ?? {};
+  const desktops = overrides.desktops ?? entry.desktops ?? fileDefaults.desktops ?? 100;
+  if (entry.desktopCounts && overrides.desktops !== undefined) {
+    throw new InputError(`--desktops: scenario "${name}" sweeps desktopCounts [${entry.desktopCounts.join(', ')}]; change the counts in the scenario file instead`);
+  }
+  let arms: ArmSpec[];
+  if (entry.desktopCounts) {
+    arms = entry.desktopCounts.flatMap((count) => entry.arms.map((arm) => ({ name: `${arm.name}-${count}`, method: arm.method, desktops: count })));
+  } else {
+    arms = entry.arms.map((arm) => ({ name: arm.name, method: arm.method, desktops: overrides.desktops ?? arm.desktops ?? desktops }));
+  }
+
+  const scenario: Record<string, unknown> = {
+    name,
+    description: entry.description ?? fileDefaults.description ?? '',
+    driver: entry.driver ?? fileDefaults.driver ?? 'sim',
+    desktops,
+    seed: entry.seed ?? fileDefaults.seed ?? 1,
+    namePrefix: entry.namePrefix ?? fileDefaults.namePrefix ?? 'vdibench-',
+    keep: entry.keep ?? fileDefaults.keep ?? false,
+    sampleIntervalS: entry.sampleIntervalS ?? fileDefaults.sampleIntervalS ?? 20,
+    timeScale: entry.timeScale ?? fileDefaults.timeScale ?? 0,
+    arms,
+    cluster: { ...defaultCluster(), ...fileDefaults.cluster, ...entry.cluster },
+    image: { ...defaultImage(), ...fileDefaults.image, ...entry.image },
+    horizon: { ...defaultHorizon(), ...fileDefaults.horizon, ...entry.horizon },
+  };
+
+  const flagValues: [string, unknown][] = [
+    ['seed', overrides.seed],
+    ['driver', overrides.driver],
+    ['namePrefix', overrides.namePrefix],
+    ['keep', overrides.keep],
+    ['timeScale', overrides.timeScale],
+  ];
+  for (const [key, value] of flagValues) {
+    if (value !== undefined) scenario[key] = value;
+  }
+  for (const assignment of overrides.set ?? []) applySet(scenario, assignment);
+
+  const checked = resolvedScenarioSchema.safeParse(scenario);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const where = issue.path.join('.');
+    const fromSet = (overrides.set ?? []).find((assignment) => assignment.split('=')[0] === where);
+    const flag = fromSet ? `--set ${fromSet}` : flagFor(where);
+    throw new InputError(`${flag}: ${issueMessage(issue)}`);
+  }
+  return checked.data as Scenario;
+}
+
+function flagFor(where: string): string {
+  const flags: Record<string, string> = {
+    driver: '--driver', seed: '--seed', namePrefix: '--name-prefix', timeScale: '--time-scale', desktops: '--desktops',
+  };
+  const top = where.split('.')[0] ?? '';
+  if (top === 'arms') return '--desktops';
+  return flags[top] ?? where;
+}
+
+const SETTABLE_ROOTS: Record<string, readonly string[] | null> = {
+  cluster: knownKeys.cluster,
+  image: knownKeys.image,
+  horizon: knownKeys.horizon,
+  seed: null,
+  namePrefix: null,
+  keep: null,
+  sampleIntervalS: null,
+  timeScale: null,
+  description: null,
+};
+
+/** `--set cluster.hosts=8`: the value is read as a YAML scalar, so numbers and booleans work. */
+function applySet(scenario: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new InputError(`--set ${assignment}: expected path=value, e.g. --set cluster.hosts=8`);
+  const keyPath = assignment.slice(0, eq).trim();
+  const rawValue = assignment.slice(eq + 1).trim();
+  const parts = keyPath.split('.');
+  const root = parts[0]!;
+  if (!(root in SETTABLE_ROOTS)) {
+    const guess = closest(root, Object.keys(SETTABLE_ROOTS));
+    throw new InputError(`--set ${assignment}: unknown setting "${root}"${guess ? ` (did you mean "${guess}"?)` : ''}; settable: ${Object.keys(SETTABLE_ROOTS).join(', ')}`);
+  }
+  const sectionKeys = SETTABLE_ROOTS[root];
+  if (sectionKeys) {
+    if (parts.length !== 2) throw new InputError(`--set ${assignment}: expected ${root}.<name>=value`);
+    const key = parts[1]!;
+    if (!sectionKeys.includes(key)) {
+      const guess = closest(key, sectionKeys);
+      throw new InputError(`--set ${assignment}: unknown ${root} parameter "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    }
+    (scenario[root] as Record<string, unknown>)[key] = scalar(rawValue);
+  } else {
+    if (parts.length !== 1) throw new InputError(`--set ${assignment}: "${root}" has no sub-keys`);
+    scenario[root] = root === 'description' || root === 'namePrefix' ? rawValue : scalar(rawValue);
+  }
+}
+
+function scalar(raw: string): unknown {
+  if (/^(true|false)$/.test(raw)) return raw === 'true';
+  if (raw !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, document: Document.Parsed, lineCounter: LineCounter): { line: number; col: number; message: string } {
+  const issuePath = issue.path.filter((key): key is PathKey => typeof key === 'string' || typeof key === 'number');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const { line, col } = keyPosition(document, lineCounter, issuePath, key);
+    const known = keysAllowedAt(issuePath);
+    const guess = closest(key, known);
+    const where = issuePath.length ? ` in ${issuePath.join('.')}` : ' at the top level';
+    return { line, col, message: `unknown key "${key}"${where}${guess ? ` (did you mean "${guess}"?)` : ''}; expected one of: ${known.join(', ')}` };
+  }
+  const { line, col } = position(document, lineCounter, issuePath);
+  const where = issuePath.length ? `${issuePath.join('.')}: ` : '';
+  return { line, col, message: `${where}${issueMessage(issue)}` };
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return `missing; expected ${issue.expected}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+function keysAllowedAt(issuePath: PathKey[]): string[] {
+  const [first, , third, fourth] = issuePath;
+  if (issuePath.length === 0) return knownKeys.file;
+  if (first === 'defaults' && issuePath.length === 1) return knownKeys.settings;
+  if (first === 'defaults' && issuePath.length === 2) return knownKeys[issuePath[1] as 'cluster' | 'image' | 'horizon'] ?? [];
+  if (first === 'scenarios' && issuePath.length === 2) return knownKeys.scenario;
+  if (first === 'scenarios' && third === 'arms' && typeof fourth === 'number') return knownKeys.arm;
+  if (first === 'scenarios' && issuePath.length === 3) return knownKeys[third as 'cluster' | 'image' | 'horizon'] ?? [];
+  return [];
+}
+
+/** Where the node at `issuePath` starts; the nearest existing ancestor when it is missing. */
+function position(document: Document.Parsed, lineCounter: LineCounter, issuePath: PathKey[]): { line: number; col: number } {
+  for (let depth = issuePath.length; depth >= 0; depth--) {
+    const node = depth === 0 ? document.contents : document.getIn(issuePath.slice(0, depth), true);
+    const range = (node as Node | undefined)?.range;
+    if (range) return lineCounter.linePos(range[0]);
+  }
+  return { line: 1, col: 1 };
+}
+
+function keyPosition(document: Document.Parsed, lineCounter: LineCounter, mapPath: PathKey[], key: string): { line: number; col: number } {
+  const mapNode = mapPath.length === 0 ? document.contents : document.getIn(mapPath, true);
+  if (isMap(mapNode)) {
+    for (const pair of mapNode.items) {
+      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) {
+        return lineCounter.linePos(pair.key.range[0]);
+      }
+    }
+  }
+  return position(document, lineCounter, mapPath);
+}
+
+/** The known word nearest to `word`, when it is near enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+

@@ -1,0 +1,139 @@
+/**
+ * The scenario file format (scenarios.yml), as zod schemas.
+ *
+ * Two shapes: the *file* shape, where every value is optional because defaults fill it in,
+ * and the *resolved* shape a runner receives, where every value is present and checked.
+ */
+import { z } from 'zod';
+import {
+  clusterParameters,
+  horizonParameters,
+  imageParameters,
+  type ClusterParameters,
+  type HorizonLimits,
+  type ImageParameters,
+  type ParameterSpec,
+} from './parameters.js';
+
+export const METHODS = ['composer', 'instant-clone'] as const;
+export type Method = (typeof METHODS)[number];
+
+export const DRIVERS = ['sim'] as const;
+export type DriverName = (typeof DRIVERS)[number];
+
+export const MAX_DESKTOPS = 100_000;
+
+const ARM_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const NAME_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+
+function parameterSchema(spec: ParameterSpec): z.ZodType<number | boolean> {
+  if (typeof spec.default === 'boolean') return z.boolean();
+  let schema = z.number();
+  if (spec.integer) schema = schema.int();
+  if (spec.min !== undefined) schema = schema.min(spec.min);
+  if (spec.max !== undefined) schema = schema.max(spec.max);
+  return schema;
+}
+
+function sectionSchema(specs: Record<string, ParameterSpec>) {
+  const shape: Record<string, z.ZodType<number | boolean>> = {};
+  for (const [key, spec] of Object.entries(specs)) shape[key] = parameterSchema(spec);
+  return z.strictObject(shape);
+}
+
+const clusterSchema = sectionSchema(clusterParameters);
+const imageSchema = sectionSchema(imageParameters);
+const horizonSchema = sectionSchema(horizonParameters);
+
+const desktopCount = z.number().int().min(1).max(MAX_DESKTOPS);
+
+/** Settings a scenario or the file's `defaults:` may set. */
+const commonSettings = {
+  description: z.string().max(2000),
+  desktops: desktopCount,
+  driver: z.enum(DRIVERS),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  namePrefix: z.string().regex(NAME_PREFIX, 'letters, digits, "_", "." or "-", at most 32 characters'),
+  keep: z.boolean(),
+  sampleIntervalS: z.number().int().min(1).max(3600),
+  timeScale: z.number().min(0).max(1_000_000),
+  cluster: clusterSchema.partial(),
+  image: imageSchema.partial(),
+  horizon: horizonSchema.partial(),
+};
+
+const armFileSchema = z.strictObject({
+  name: z.string().regex(ARM_NAME, 'lower-case letters, digits and "-", at most 40 characters'),
+  method: z.enum(METHODS),
+  desktops: desktopCount.optional(),
+});
+
+const scenarioFileSchema = z.strictObject({
+  ...commonSettings,
+  desktopCounts: z.array(desktopCount).min(1).max(50).optional(),
+  arms: z.array(armFileSchema).min(1).max(50),
+}).partial({
+  description: true, desktops: true, driver: true, seed: true, namePrefix: true, keep: true,
+  sampleIntervalS: true, timeScale: true, cluster: true, image: true, horizon: true,
+});
+
+export const scenarioFileFormat = z.strictObject({
+  version: z.literal(1).optional(),
+  defaults: z.strictObject(commonSettings).partial().optional(),
+  scenarios: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and "-"'), scenarioFileSchema),
+});
+
+export type ScenarioFile = z.infer<typeof scenarioFileFormat>;
+export type ScenarioEntry = z.infer<typeof scenarioFileSchema>;
+
+export interface ArmSpec {
+  name: string;
+  method: Method;
+  desktops: number;
+}
+
+/** A scenario with every value filled in and checked: what a runner executes. */
+export interface Scenario {
+  name: string;
+  description: string;
+  driver: DriverName;
+  /** Desktops per arm unless the arm sets its own. */
+  desktops: number;
+  seed: number;
+  namePrefix: string;
+  keep: boolean;
+  sampleIntervalS: number;
+  /** 0 = as fast as possible; X = X simulated seconds per real second (sim only). */
+  timeScale: number;
+  arms: ArmSpec[];
+  cluster: ClusterParameters;
+  image: ImageParameters;
+  horizon: HorizonLimits;
+}
+
+export const resolvedScenarioSchema = z.strictObject({
+  name: z.string(),
+  description: commonSettings.description,
+  driver: commonSettings.driver,
+  desktops: commonSettings.desktops,
+  seed: commonSettings.seed,
+  namePrefix: commonSettings.namePrefix,
+  keep: commonSettings.keep,
+  sampleIntervalS: commonSettings.sampleIntervalS,
+  timeScale: commonSettings.timeScale,
+  arms: z.array(z.strictObject({ name: armFileSchema.shape.name, method: armFileSchema.shape.method, desktops: desktopCount })).min(1),
+  cluster: clusterSchema,
+  image: imageSchema,
+  horizon: horizonSchema,
+});
+
+/** The keys each object level accepts, for "did you mean" hints. */
+export const knownKeys = {
+  file: Object.keys(scenarioFileFormat.shape),
+  settings: Object.keys(commonSettings),
+  scenario: Object.keys(scenarioFileSchema.shape),
+  arm: Object.keys(armFileSchema.shape),
+  cluster: Object.keys(clusterParameters),
+  image: Object.keys(imageParameters),
+  horizon: Object.keys(horizonParameters),
+};

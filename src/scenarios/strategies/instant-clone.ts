@@ -1,0 +1,60 @@
+/**
+ * Instant Clones (Horizon 7.x, vmFork). Per image, once: the internal template, a full-copy
+ * replica (no VAAI in Horizon 7.0), the View Storage Accelerator digest of the replica, and
+ * one running parent VM per host. Then per desktop: a fork from the parent on its host and
+ * ClonePrep (rename, domain join, no reboot).
+ */
+import pLimit from 'p-limit';
+import { OperationError, type VmRef } from '../../drivers/types.js';
+import { errorText, internalName, type Strategy } from './context.js';
+
+export const instantCloneStrategy: Strategy = async (context) => {
+  const { driver, scenario, recorder, desktopNames, created, inventory } = context;
+  const { horizon } = scenario;
+  const vcProvisioning = pLimit(horizon.maxVcProvisioning);
+  const instantCloneEngine = pLimit(horizon.maxInstantCloneProvisioning);
+  const powerOps = pLimit(horizon.maxPowerOps);
+
+  const golden = await driver.goldenImage();
+  const templateSnapshot = await recorder.track('template', async () => {
+    const template = await vcProvisioning(() => driver.linkedClone(golden.snapshot, { name: internalName(context, 'cp-template'), role: 'template' }));
+    created.push(template);
+    return driver.snapshot(template, 'cp-template');
+  });
+  const { replica, replicaSnapshot } = await recorder.track('replica', async () => {
+    const vm = await vcProvisioning(() => driver.fullClone(templateSnapshot, { name: internalName(context, 'cp-replica'), role: 'replica', allowOffload: false }));
+    created.push(vm);
+    return { replica: vm, replicaSnapshot: await driver.snapshot(vm, 'cp-replica') };
+  });
+  const digest = await recorder.track('digest', () => driver.digest(replica));
+  if (digest === 'not-supported') {
+    recorder.notPerformed('digest', `the ${driver.name} driver has no way to compute a View Storage Accelerator digest`);
+  }
+  const parents: VmRef[] = await recorder.track('parents', () => Promise.all(inventory.hosts.map(async (host, index) => {
+    const parent = await vcProvisioning(() => driver.linkedClone(replicaSnapshot, { name: internalName(context, `cp-parent-${index + 1}`), role: 'parent', host: host.name }));
+    created.push(parent);
+    await powerOps(() => driver.powerOn(parent));
+    await driver.prepareParent(parent);
+    return parent;
+  })));
+
+  await Promise.all(desktopNames.map(async (name, index) => {
+    recorder.desktop(name, '', 'requested');
+    const parent = parents[index % parents.length]!;
+    try {
+      await recorder.track('clone', () => instantCloneEngine(async () => {
+        const vm = await driver.instantClone(parent, { name, role: 'desktop', host: parent.host });
+        created.push(vm);
+        recorder.desktop(name, vm.host, 'cloned');
+        recorder.desktop(name, vm.host, 'powered-on');
+        await driver.customize(vm, 'cloneprep');
+        recorder.desktop(name, vm.host, 'customized');
+        await driver.waitUntilReady(vm);
+        recorder.desktop(name, vm.host, 'ready');
+      }));
+    } catch (error) {
+      if (!(error instanceof OperationError)) throw error;
+      recorder.desktop(name, parent.host, 'failed', errorText(error));
+    }
+  }));
+};
