@@ -34,16 +34,20 @@ async function main(argv: string[]): Promise<number> {
     .scriptName('bench')
     .usage('$0 <command> [options]\n\nBenchmark VDI provisioning: View Composer linked clones vs Instant Clones, how long each takes and what it does to storage IOPS and CPU.')
     .option('file', { alias: 'f', type: 'string', describe: 'scenario file (default: ./scenarios.yml, else the one shipped with vdibench)' })
-    .command<RunArgs>('run <scenario>', 'run a scenario\'s arms and write a run folder with an HTML report', runOptions, (args) => handle(() => runCommand(args))())
+    .command<RunArgs>('run [scenario]', 'run a scenario\'s arms and write a run folder with an HTML report', runOptions, (args) => handle(() => runCommand(args))())
     .command('list', 'list the scenarios in the scenario file', (y) => y.option('json', { type: 'boolean', default: false, describe: 'as JSON' }),
       (args) => handle(() => listCommand({ file: args.file, json: args.json }))())
     .command('validate [file]', 'check a scenario file and report the first problem with file:line:column',
       (y) => y.positional('file', { type: 'string', describe: 'scenario file to check (default: as --file)' }),
       (args) => handle(() => validateCommand({ file: args.file }))())
-    .command('report <run-dir>', 're-render a run folder\'s report (index.html, summary.json) from the folder alone',
-      (y) => y.positional('run-dir', { type: 'string', demandOption: true, describe: 'a folder written by `bench run`' })
+    .command('report [run-dir]', 're-render a run folder\'s report (index.html, summary.json) from the folder alone',
+      (y) => y.positional('run-dir', { type: 'string', describe: 'a folder written by `bench run`' })
         .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' }),
-      (args) => handle(() => reportCommand({ 'run-dir': args['run-dir'], json: args.json }))())
+      (args) => handle(() => {
+        const runDir = args['run-dir'];
+        if (!runDir) throw new InputError('bench report: name a run folder, e.g. bench report reports/<run-id>');
+        return reportCommand({ 'run-dir': runDir, json: args.json });
+      })())
     .demandCommand(1, 'name a command: run, list, validate or report')
     .strict()
     .recommendCommands()

@@ -46,7 +46,8 @@ export interface ScenarioOverrides {
 type PathKey = string | number;
 
 export async function loadScenarioFile(filePath: string): Promise<LoadedScenarioFile> {
-  const displayPath = path.relative(process.cwd(), filePath) || filePath;
+  const relative = path.relative(process.cwd(), filePath);
+  const displayPath = !relative || relative.startsWith('..') ? path.resolve(filePath) : relative;
   let bytes: Buffer;
   try {
     bytes = await readFile(filePath);
@@ -89,7 +90,9 @@ export function parseScenarioText(bytes: Buffer | string, displayPath: string, a
   }
   const parsed = scenarioFileFormat.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // A misspelt key explains the "missing" one that goes with it, so report it first.
+    const issues = parsed.error.issues;
+    const issue = issues.find((candidate) => candidate.code === 'unrecognized_keys') ?? issues[0]!;
     const { line, col, message } = describeIssue(issue, document, lineCounter);
     throw at(line, col, message);
   }

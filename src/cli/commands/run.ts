@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { EXIT_OK, EXIT_RUN_FAILED } from '../../errors.js';
+import { EXIT_OK, EXIT_RUN_FAILED, InputError } from '../../errors.js';
 import { renderRunFolder } from '../../report/render.js';
 import { formatTerminalSummary } from '../../report/terminal.js';
 import { executeRun } from '../../scenarios/execute.js';
@@ -9,7 +9,7 @@ import { defaultScenarioFile, harness } from '../harness.js';
 import { progressReporter } from '../progress.js';
 
 export interface RunArgs {
-  scenario: string;
+  scenario?: string;
   file?: string;
   desktops?: number;
   driver?: string;
@@ -25,7 +25,7 @@ export interface RunArgs {
 
 export function runOptions(yargs: Argv): Argv<RunArgs> {
   return yargs
-    .positional('scenario', { type: 'string', describe: 'scenario name from the scenario file (see `bench list`)', demandOption: true })
+    .positional('scenario', { type: 'string', describe: 'scenario name from the scenario file (see `bench list`)' })
     .option('desktops', { type: 'number', describe: 'desktops per arm (overrides the scenario)' })
     .option('driver', { type: 'string', describe: 'hypervisor driver: sim (simulated cluster, the default)' })
     .option('seed', { type: 'number', describe: 'seed of the simulated cluster\'s randomness; same seed, same results' })
@@ -39,6 +39,7 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
+  if (!args.scenario) throw new InputError('bench run: name a scenario, e.g. bench run composer-vs-instant', 'bench list shows the scenarios');
   const file = args.file ?? defaultScenarioFile();
   const loaded = await loadScenarioFile(file);
   const scenario = resolveScenario(loaded, args.scenario, {
