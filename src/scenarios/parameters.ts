@@ -91,7 +91,7 @@ export const clusterParameters = {
     source: 'single-threaded hashing',
   },
   linkedCloneS: {
-    default: 9, unit: 's', min: 0.01, max: 3600,
+    default: 9.5, unit: 's', min: 0.01, max: 3600,
     meaning: 'time to create one linked clone (VM, delta disk, internal disk) at full speed',
     source: 'sized so the reference Composer pool (100 desktops, 8 concurrent Composer operations) deploys in 5 min',
   },
@@ -224,7 +224,7 @@ export const imageParameters = {
     source: 'idle Windows 10',
   },
   parentPrepS: {
-    default: 56, unit: 's', min: 0, max: 3600,
+    default: 45, unit: 's', min: 0, max: 3600,
     meaning: 'Instant Clone parent preparation after its boot (agent quiesce, memory state ready to fork)',
     source: 'sized so the reference instant-clone publish totals 14 min',
   },

@@ -28,3 +28,13 @@ export class SeededRandom {
     return Math.min(1 + 3 * spread, Math.max(1 - 3 * spread, 1 + spread * this.normal()));
   }
 }
+
+/** FNV-1a hash of a string, to derive independent seeded streams (one per VM). */
+export function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -16,7 +16,7 @@ import type {
   VmRef,
   VmRole,
 } from '../types.js';
-import { SeededRandom } from './random.js';
+import { hashString, SeededRandom } from './random.js';
 import { ResourceModel, type Demand } from './resources.js';
 import { VirtualClock, type TimerHandle } from './virtual-clock.js';
 
@@ -43,12 +43,19 @@ interface SimVm extends VmRef {
 
 const MB_PER_GB = 1024;
 const KB_PER_MB = 1024;
+/**
+ * An operation's time varies by the jitter spread when it is this short or shorter; a longer
+ * one is many small I/Os whose variations average out, so its spread shrinks as
+ * sqrt(JITTER_REFERENCE_S / duration).
+ */
+const JITTER_REFERENCE_S = 10;
 
 export class SimDriver implements HypervisorDriver {
   readonly name = 'sim';
   readonly clock: VirtualClock;
   private readonly resources: ResourceModel;
-  private readonly random: SeededRandom;
+  /** One random stream per VM name: a VM's timings do not depend on what else ran before it. */
+  private readonly randomByVm = new Map<string, SeededRandom>();
   private readonly hostNames: string[];
   private readonly vms = new Map<string, SimVm>();
   private nextId = 1;
@@ -58,7 +65,6 @@ export class SimDriver implements HypervisorDriver {
   constructor(private readonly options: SimDriverOptions) {
     const { cluster } = options;
     this.clock = new VirtualClock(options.startMs, options.timeScale ?? 0);
-    this.random = new SeededRandom(options.seed);
     this.hostNames = Array.from({ length: cluster.hosts }, (_, index) => `esx-${String(index + 1).padStart(2, '0')}.sim.local`);
     this.resources = new ResourceModel(this.clock, {
       hosts: this.hostNames.map((name) => ({ name, cpuMhz: cluster.coresPerHost * cluster.coreMhz })),
@@ -101,6 +107,7 @@ export class SimDriver implements HypervisorDriver {
     const rateMBps = offload ? cluster.offloadCopyMBps : cluster.hostCopyMBps;
     const copyIops = (2 * rateMBps * KB_PER_MB) / cluster.copyIoKB;
     await this.work(
+      options.name,
       { host, iops: offload ? 0 : copyIops, offloadedIops: offload ? copyIops : 0, readShare: 0.5, cpuMhz: offload ? 200 : 800 },
       (image.usedGB * MB_PER_GB) / rateMBps,
     );
@@ -110,7 +117,7 @@ export class SimDriver implements HypervisorDriver {
   async linkedClone(_source: SnapshotRef, options: CloneOptions): Promise<VmRef> {
     const { cluster } = this.options;
     const host = this.place(options.host);
-    await this.work({ host, iops: cluster.linkedCloneIops, offloadedIops: 0, readShare: 0.2, cpuMhz: 300 }, cluster.linkedCloneS);
+    await this.work(options.name, { host, iops: cluster.linkedCloneIops, offloadedIops: 0, readShare: 0.2, cpuMhz: 300 }, cluster.linkedCloneS);
     return this.register(options.name, options.role, host);
   }
 
@@ -120,10 +127,10 @@ export class SimDriver implements HypervisorDriver {
     if (parent.guest !== 'running') throw new Error(`instant clone from ${parent.name}: the parent is not running`);
     const forkDemand: Demand = { host: parent.host, iops: cluster.forkIops, offloadedIops: 0, readShare: 0.3, cpuMhz: cluster.forkCpuMhz };
     // The stun of the parent is serialized: one fork at a time passes through it.
-    const turn = parent.forkQueue.then(() => this.work(forkDemand, cluster.forkSerialS));
+    const turn = parent.forkQueue.then(() => this.work(options.name, forkDemand, cluster.forkSerialS));
     parent.forkQueue = turn;
     await turn;
-    await this.work(forkDemand, cluster.forkS);
+    await this.work(options.name, forkDemand, cluster.forkS);
     const vm = this.register(options.name, options.role, parent.host);
     vm.guest = 'running';
     this.setSteady(vm, true);
@@ -132,7 +139,7 @@ export class SimDriver implements HypervisorDriver {
 
   async snapshot(vmRef: VmRef, name: string): Promise<SnapshotRef> {
     const vm = this.vm(vmRef);
-    await this.work({ host: vm.host, iops: 50, offloadedIops: 0, readShare: 0.2, cpuMhz: 100 }, this.options.cluster.snapshotS);
+    await this.work(vm.name, { host: vm.host, iops: 50, offloadedIops: 0, readShare: 0.2, cpuMhz: 100 }, this.options.cluster.snapshotS);
     return { id: `${vm.id}-snap-${name}`, vm, name };
   }
 
@@ -140,16 +147,17 @@ export class SimDriver implements HypervisorDriver {
     const { cluster, image } = this.options;
     const vm = this.vm(vmRef);
     const iops = (cluster.digestMBps * KB_PER_MB) / cluster.digestIoKB;
-    await this.work({ host: vm.host, iops, offloadedIops: 0, readShare: 1, cpuMhz: cluster.digestCpuMhz }, (image.usedGB * MB_PER_GB) / cluster.digestMBps);
+    await this.work(vm.name, { host: vm.host, iops, offloadedIops: 0, readShare: 1, cpuMhz: cluster.digestCpuMhz }, (image.usedGB * MB_PER_GB) / cluster.digestMBps);
     return 'performed';
   }
 
   async powerOn(vmRef: VmRef): Promise<void> {
     const { cluster, image } = this.options;
     const vm = this.vm(vmRef);
-    await this.work({ host: vm.host, iops: 10, offloadedIops: 0, readShare: 0.5, cpuMhz: 100 }, cluster.powerOnS);
+    await this.work(vm.name, { host: vm.host, iops: 10, offloadedIops: 0, readShare: 0.5, cpuMhz: 100 }, cluster.powerOnS);
     vm.guest = 'booting';
     vm.booted = this.work(
+      vm.name,
       { host: vm.host, iops: image.bootIops, offloadedIops: 0, readShare: image.bootReadPct / 100, cpuMhz: image.bootCpuMhz },
       image.bootS,
     ).then(() => {
@@ -163,7 +171,7 @@ export class SimDriver implements HypervisorDriver {
   async powerOff(vmRef: VmRef): Promise<void> {
     const vm = this.vm(vmRef);
     if (vm.guest === 'booting') await vm.booted;
-    await this.work({ host: vm.host, iops: 50, offloadedIops: 0, readShare: 0.3, cpuMhz: 300 }, this.options.cluster.powerOffS);
+    await this.work(vm.name, { host: vm.host, iops: 50, offloadedIops: 0, readShare: 0.3, cpuMhz: 300 }, this.options.cluster.powerOffS);
     vm.guest = 'off';
     this.setSteady(vm, false);
   }
@@ -174,6 +182,7 @@ export class SimDriver implements HypervisorDriver {
     await this.guestRunning(vm);
     if (kind === 'quickprep') {
       await this.work(
+        vm.name,
         { host: vm.host, iops: image.quickprepIops, offloadedIops: 0, readShare: image.bootReadPct / 100, cpuMhz: image.bootCpuMhz },
         image.quickprepS,
       );
@@ -181,6 +190,7 @@ export class SimDriver implements HypervisorDriver {
       await this.powerOff(vm);
     } else {
       await this.work(
+        vm.name,
         { host: vm.host, iops: image.cloneprepIops, offloadedIops: 0, readShare: image.bootReadPct / 100, cpuMhz: image.cloneprepCpuMhz },
         image.cloneprepS,
       );
@@ -190,19 +200,20 @@ export class SimDriver implements HypervisorDriver {
   async prepareParent(vmRef: VmRef): Promise<void> {
     const vm = this.vm(vmRef);
     await this.guestRunning(vm);
-    await this.work({ host: vm.host, iops: 20, offloadedIops: 0, readShare: 0.5, cpuMhz: 500 }, this.options.image.parentPrepS);
+    await this.work(vm.name, { host: vm.host, iops: 20, offloadedIops: 0, readShare: 0.5, cpuMhz: 500 }, this.options.image.parentPrepS);
   }
 
   async waitUntilReady(vmRef: VmRef): Promise<void> {
     const vm = this.vm(vmRef);
     await this.guestRunning(vm);
-    await this.clock.sleep(this.options.image.agentReadyS * 1000 * this.random.jitter(this.options.cluster.jitterPct / 100));
+    const { agentReadyS } = this.options.image;
+    await this.clock.sleep(agentReadyS * 1000 * this.jitter(vm.name, agentReadyS));
   }
 
   async destroy(vmRef: VmRef): Promise<void> {
     const vm = this.vm(vmRef);
     if (vm.guest === 'booting') await vm.booted;
-    await this.work({ host: vm.host, iops: 30, offloadedIops: 0, readShare: 0.2, cpuMhz: 200 }, this.options.cluster.destroyS);
+    await this.work(vm.name, { host: vm.host, iops: 30, offloadedIops: 0, readShare: 0.2, cpuMhz: 200 }, this.options.cluster.destroyS);
     this.setSteady(vm, false);
     this.vms.delete(vm.id);
   }
@@ -233,8 +244,18 @@ export class SimDriver implements HypervisorDriver {
     return [...this.vms.values()].filter((vm) => vm.id !== this.golden?.vm.id);
   }
 
-  private work(demand: Demand, nominalS: number): Promise<void> {
-    return this.resources.run(demand, nominalS * this.random.jitter(this.options.cluster.jitterPct / 100));
+  private work(vmName: string, demand: Demand, nominalS: number): Promise<void> {
+    return this.resources.run(demand, nominalS * this.jitter(vmName, nominalS));
+  }
+
+  private jitter(vmName: string, nominalS: number): number {
+    let random = this.randomByVm.get(vmName);
+    if (!random) {
+      random = new SeededRandom((hashString(vmName) ^ Math.imul(this.options.seed + 1, 0x9e3779b1)) >>> 0);
+      this.randomByVm.set(vmName, random);
+    }
+    const spread = (this.options.cluster.jitterPct / 100) * Math.min(1, Math.sqrt(JITTER_REFERENCE_S / Math.max(nominalS, 1e-9)));
+    return random.jitter(spread);
   }
 
   private async guestRunning(vm: SimVm): Promise<void> {

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm run bench:perf`: performance figures of the harness, printed as a table.
+// Each size runs in its own process so peak RSS belongs to that size alone.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sizes = (process.env.PERF_SIZES ?? '100,1000,10000').split(',').map(Number);
+
+function measure(script, args) {
+  const result = spawnSync(process.execPath, [path.join(here, 'perf', script), ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (result.status !== 0) {
+    process.stderr.write(result.stderr);
+    throw new Error(`${script} ${args.join(' ')} failed`);
+  }
+  return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+const pad = (text, width) => String(text).padStart(width);
+console.log('sim driver: composer-vs-instant (both arms), one process per size');
+console.log(`${pad('desktops', 9)} ${pad('simulation s', 13)} ${pad('events', 9)} ${pad('events/s', 10)} ${pad('simulated h', 12)} ${pad('run+store s', 12)} ${pad('render s', 9)} ${pad('report MB', 10)} ${pad('peak RSS MB', 12)}`);
+const rows = [];
+for (const desktops of sizes) {
+  const row = measure('sim-once.mjs', [String(desktops)]);
+  rows.push(row);
+  console.log(`${pad(desktops, 9)} ${pad(row.simulationS.toFixed(3), 13)} ${pad(row.events, 9)} ${pad(Math.round(row.eventsPerS), 10)} ${pad((row.simulatedS / 3600).toFixed(2), 12)} ${pad(row.runS.toFixed(3), 12)} ${pad(row.renderS.toFixed(3), 9)} ${pad((row.reportBytes / 1e6).toFixed(2), 10)} ${pad(row.peakRssMB.toFixed(0), 12)}`);
+}
+const target = (ok) => (ok ? 'ok' : 'MISSED');
+const at = (n) => rows.find((row) => row.desktops === n);
+if (at(100)) console.log(`target: 100 desktops simulated in < 0.5 s: ${at(100).simulationS.toFixed(3)} s ${target(at(100).simulationS < 0.5)}`);
+if (at(10000)) {
+  console.log(`target: 10,000 desktops in < 10 s: ${at(10000).simulationS.toFixed(2)} s simulation, ${(at(10000).runS + at(10000).renderS).toFixed(2)} s with run folder and report ${target(at(10000).runS + at(10000).renderS < 10)}`);
+  console.log(`target: 10,000 desktops in < 1 GB RSS: ${at(10000).peakRssMB.toFixed(0)} MB ${target(at(10000).peakRssMB < 1024)}`);
+}
