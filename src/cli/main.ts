@@ -6,6 +6,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_BAD_INPUT, EXIT_RUN_FAILED, InputError, isUserError } from '../errors.js';
+import { compareCommand } from './commands/compare.js';
+import { gateCommand } from './commands/gate.js';
 import { listCommand } from './commands/list.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand, runOptions, type RunArgs } from './commands/run.js';
@@ -48,13 +50,29 @@ async function main(argv: string[]): Promise<number> {
         if (!runDir) throw new InputError('bench report: name a run folder, e.g. bench report reports/<run-id>');
         return reportCommand({ 'run-dir': runDir, json: args.json });
       })())
-    .demandCommand(1, 'name a command: run, list, validate or report')
+    .command('compare [run-dirs..]', 'compare two or more run folders: a terminal table and an HTML comparison',
+      (y) => y.positional('run-dirs', { type: 'string', array: true, describe: 'run folders; changes are shown against the first' })
+        .option('html', { type: 'string', describe: 'where to write the HTML comparison (default reports/compare-<time>.html)' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON on stdout' }),
+      (args) => handle(() => compareCommand({ runDirs: (args['run-dirs'] ?? []).map(String), html: args.html, json: args.json }))())
+    .command('gate [run-dir]', 'check a stored run against a baseline and the scenario\'s expected bands; a regression exits 99',
+      (y) => y.positional('run-dir', { type: 'string', describe: 'a folder written by `bench run`' })
+        .option('baseline', { type: 'string', describe: 'run folder or summary.json to compare with' })
+        .option('max-regression', { type: 'string', describe: 'allowed regression per metric, e.g. deployTimeS=10%,peakIops=15%' })
+        .option('junit', { type: 'string', describe: 'write the checks as JUnit XML to this file' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the checks as JSON on stdout' }),
+      (args) => handle(() => {
+        const runDir = args['run-dir'];
+        if (!runDir) throw new InputError('bench gate: name a run folder, e.g. bench gate reports/<run-id> --baseline reports/<baseline>');
+        return gateCommand({ 'run-dir': runDir, baseline: args.baseline, 'max-regression': args['max-regression'], junit: args.junit, json: args.json });
+      })())
+    .demandCommand(1, 'name a command: run, list, validate, report, compare or gate')
     .strict()
     .recommendCommands()
     .version(harness.version)
     .help()
     .alias('h', 'help')
-    .epilogue('Exit codes: 0 completed; 1 the run failed (or the cluster could not be reached); 2 bad input or usage.\nDocs: README.md and docs/ in the vdibench package.')
+    .epilogue('Exit codes: 0 completed; 1 the run failed (or the cluster could not be reached); 2 bad input or usage; 99 the regression gate failed.\nDocs: README.md and docs/ in the vdibench package.')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       if (error) throw error;
@@ -67,6 +85,14 @@ async function main(argv: string[]): Promise<number> {
     exitCode = reportError(error);
   }
   return exitCode;
+}
+
+// `bench compare … | head` closes the pipe early: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
 }
 
 main(hideBin(process.argv)).then(

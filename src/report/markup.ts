@@ -30,10 +30,10 @@ export function contentSecurityPolicy(inlineScripts: string[]): string {
 
 export function formatSeconds(seconds: number | null): string {
   if (seconds === null) return '—';
-  if (seconds < 120) return `${seconds.toFixed(0)} s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = Math.round(seconds - minutes * 60);
-  return `${minutes} min ${String(rest).padStart(2, '0')} s`;
+  const whole = Math.round(seconds);
+  if (whole < 120) return `${whole} s`;
+  const minutes = Math.floor(whole / 60);
+  return `${minutes} min ${String(whole - minutes * 60).padStart(2, '0')} s`;
 }
 
 export function formatNumber(value: number | null, digits = 0): string {

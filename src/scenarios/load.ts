@@ -9,6 +9,8 @@ import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
+import { closest } from '../suggest.js';
+import { checkMetricName } from '../report/gate.js';
 import { defaultCluster, defaultHorizon, defaultImage } from './parameters.js';
 import {
   knownKeys,
@@ -98,7 +100,50 @@ export function parseScenarioText(bytes: Buffer | string, displayPath: string, a
   }
   const loaded: LoadedScenarioFile = { displayPath, absolutePath, content: parsed.data, document, lineCounter };
   checkArmNames(loaded);
+  checkGates(loaded);
   return loaded;
+}
+
+/** Gate metric names must exist, and bands must name arms of their scenario. */
+function checkGates(loaded: LoadedScenarioFile): void {
+  const fail = (keyPath: PathKey[], key: string, message: string): never => {
+    const { line, col } = keyPosition(loaded.document, loaded.lineCounter, keyPath, key);
+    throw new InputError(`${loaded.displayPath}:${line}:${col}: ${message}`);
+  };
+  const metricError = (name: string): string | undefined => {
+    try {
+      checkMetricName(name, 'gate');
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  for (const [scenarioName, scenario] of Object.entries(loaded.content.scenarios)) {
+    const gate = scenario.gate;
+    if (!gate) continue;
+    const gatePath = ['scenarios', scenarioName, 'gate'];
+    for (const metric of Object.keys(gate.maxRegression ?? {})) {
+      const problem = metricError(metric);
+      if (problem) fail([...gatePath, 'maxRegression'], metric, problem);
+    }
+    const armNames = scenario.desktopCounts
+      ? scenario.desktopCounts.flatMap((count) => scenario.arms.map((arm) => `${arm.name}-${count}`))
+      : scenario.arms.map((arm) => arm.name);
+    for (const [armName, metrics] of Object.entries(gate.expect ?? {})) {
+      if (!armNames.includes(armName)) {
+        const guess = closest(armName, armNames);
+        fail([...gatePath, 'expect'], armName, `gate.expect: no arm "${armName}" in scenario "${scenarioName}"${guess ? ` (did you mean "${guess}"?)` : ''}; arms: ${armNames.join(', ')}`);
+      }
+      for (const metric of Object.keys(metrics)) {
+        const problem = metricError(metric);
+        if (problem) fail([...gatePath, 'expect', armName], metric, problem);
+      }
+    }
+  }
+}
+
+function toFraction(value: number | string): number {
+  return (typeof value === 'number' ? value : Number(value.replace('%', '').trim())) / 100;
 }
 
 function yamlReason(message: string): string {
@@ -163,6 +208,10 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
     cluster: { ...defaultCluster(), ...fileDefaults.cluster, ...entry.cluster },
     image: { ...defaultImage(), ...fileDefaults.image, ...entry.image },
     horizon: { ...defaultHorizon(), ...fileDefaults.horizon, ...entry.horizon },
+    gate: {
+      maxRegression: Object.fromEntries(Object.entries(entry.gate?.maxRegression ?? {}).map(([metric, value]) => [metric, toFraction(value)])),
+      expect: entry.gate?.expect ?? {},
+    },
   };
 
   const flagValues: [string, unknown][] = [
@@ -269,6 +318,7 @@ function keysAllowedAt(issuePath: PathKey[]): string[] {
   if (first === 'defaults' && issuePath.length === 2) return knownKeys[issuePath[1] as 'cluster' | 'image' | 'horizon'] ?? [];
   if (first === 'scenarios' && issuePath.length === 2) return knownKeys.scenario;
   if (first === 'scenarios' && third === 'arms' && typeof fourth === 'number') return knownKeys.arm;
+  if (first === 'scenarios' && third === 'gate' && issuePath.length === 3) return knownKeys.gate;
   if (first === 'scenarios' && issuePath.length === 3) return knownKeys[third as 'cluster' | 'image' | 'horizon'] ?? [];
   return [];
 }
@@ -294,30 +344,3 @@ function keyPosition(document: Document.Parsed, lineCounter: LineCounter, mapPat
   }
   return position(document, lineCounter, mapPath);
 }
-
-/** The known word nearest to `word`, when it is near enough to be a typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = candidate;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-

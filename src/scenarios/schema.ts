@@ -62,6 +62,23 @@ const commonSettings = {
   horizon: horizonSchema.partial(),
 };
 
+const percent = z.union([z.number().min(0).max(10_000), z.string().regex(/^\d+(\.\d+)?\s*%$/, 'a percentage such as "10%"')]);
+const band = z.strictObject({ min: z.number().optional(), max: z.number().optional() })
+  .refine((value) => value.min !== undefined || value.max !== undefined, 'give min, max or both');
+
+/** Regression gate: allowed regression against --baseline, and expected-value bands per arm. */
+const gateSchema = z.strictObject({
+  maxRegression: z.record(z.string(), percent).optional(),
+  expect: z.record(z.string(), z.record(z.string(), band)).optional(),
+});
+
+export interface GateSettings {
+  /** Metric -> allowed regression as a fraction (0.1 = 10 %). */
+  maxRegression: Record<string, number>;
+  /** Arm -> metric -> band. */
+  expect: Record<string, Record<string, { min?: number; max?: number }>>;
+}
+
 const armFileSchema = z.strictObject({
   name: z.string().regex(ARM_NAME, 'lower-case letters, digits and "-", at most 40 characters'),
   method: z.enum(METHODS),
@@ -72,6 +89,7 @@ const scenarioFileSchema = z.strictObject({
   ...commonSettings,
   desktopCounts: z.array(desktopCount).min(1).max(50).optional(),
   arms: z.array(armFileSchema).min(1).max(50),
+  gate: gateSchema.optional(),
 }).partial({
   description: true, desktops: true, driver: true, seed: true, namePrefix: true, keep: true,
   sampleIntervalS: true, timeScale: true, cluster: true, image: true, horizon: true,
@@ -109,6 +127,7 @@ export interface Scenario {
   cluster: ClusterParameters;
   image: ImageParameters;
   horizon: HorizonLimits;
+  gate: GateSettings;
 }
 
 export const resolvedScenarioSchema = z.strictObject({
@@ -125,6 +144,10 @@ export const resolvedScenarioSchema = z.strictObject({
   cluster: clusterSchema,
   image: imageSchema,
   horizon: horizonSchema,
+  gate: z.strictObject({
+    maxRegression: z.record(z.string(), z.number().min(0)),
+    expect: z.record(z.string(), z.record(z.string(), band)),
+  }),
 });
 
 /** The keys each object level accepts, for "did you mean" hints. */
@@ -133,6 +156,7 @@ export const knownKeys = {
   settings: Object.keys(commonSettings),
   scenario: Object.keys(scenarioFileSchema.shape),
   arm: Object.keys(armFileSchema.shape),
+  gate: Object.keys(gateSchema.shape),
   cluster: Object.keys(clusterParameters),
   image: Object.keys(imageParameters),
   horizon: Object.keys(horizonParameters),

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { EXIT_OK, EXIT_RUN_FAILED, InputError } from '../../errors.js';
+import { EXIT_REGRESSION } from '../../report/gate.js';
 import { renderRunFolder } from '../../report/render.js';
 import { formatTerminalSummary } from '../../report/terminal.js';
 import { executeRun } from '../../scenarios/execute.js';
 import { loadScenarioFile, resolveScenario } from '../../scenarios/load.js';
 import { defaultScenarioFile, harness } from '../harness.js';
+import { applyGate, prepareGate } from '../gate.js';
 import { progressReporter } from '../progress.js';
 
 export interface RunArgs {
@@ -21,6 +23,9 @@ export interface RunArgs {
   'time-scale'?: number;
   json: boolean;
   quiet: boolean;
+  baseline?: string;
+  'max-regression'?: string;
+  junit?: string;
 }
 
 export function runOptions(yargs: Argv): Argv<RunArgs> {
@@ -35,7 +40,11 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
     .option('keep', { type: 'boolean', describe: 'leave each arm\'s VMs in place instead of tearing them down' })
     .option('time-scale', { type: 'number', describe: 'sim only: simulated seconds per real second (60 = one minute per second); default as fast as possible' })
     .option('json', { type: 'boolean', default: false, describe: 'print the run summary as one JSON object on stdout (human output goes to stderr)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress output' }) as unknown as Argv<RunArgs>;
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress output' })
+    .option('baseline', { type: 'string', describe: 'gate: compare with this run folder or summary.json; a regression exits 99' })
+    .option('max-regression', { type: 'string', describe: 'gate: allowed regression per metric against --baseline, e.g. deployTimeS=10%,peakIops=15%' })
+    .option('junit', { type: 'string', describe: 'gate: write the checks as JUnit XML to this file (one test case per arm and metric)' })
+    .group(['baseline', 'max-regression', 'junit'], 'Regression gate:') as unknown as Argv<RunArgs>;
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
@@ -51,6 +60,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     timeScale: args['time-scale'],
     set: args.set,
   });
+  const gate = await prepareGate(args, scenario);
+  if (args.junit && !gate.active) throw new InputError('--junit needs a gate: --baseline with --max-regression, or gate: in the scenario');
   const stderr = process.stderr;
   if (!args.quiet) {
     const total = scenario.arms.reduce((sum, arm) => sum + arm.desktops, 0);
@@ -65,11 +76,16 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
   const { summary, reportPath } = await renderRunFolder(runDir);
   const shownDir = path.relative(process.cwd(), runDir) || runDir;
-  if (args.json) process.stdout.write(JSON.stringify({ ...summary, runDir: shownDir }) + '\n');
+  const out = args.json ? stderr : process.stdout;
   if (!args.quiet || !args.json) {
-    const out = args.json ? stderr : process.stdout;
     out.write(formatTerminalSummary(summary));
     out.write(`\nrun folder: ${shownDir}\nreport:     ${path.relative(process.cwd(), reportPath) || reportPath}\n`);
   }
-  return summary.status === 'completed' ? EXIT_OK : EXIT_RUN_FAILED;
+  const gateResult = gate.active ? await applyGate(gate, summary, out) : undefined;
+  if (args.json) {
+    const printed = gateResult ? { ...summary, runDir: shownDir, gate: gateResult } : { ...summary, runDir: shownDir };
+    process.stdout.write(JSON.stringify(printed) + '\n');
+  }
+  if (summary.status !== 'completed') return EXIT_RUN_FAILED;
+  return gateResult && !gateResult.passed ? EXIT_REGRESSION : EXIT_OK;
 }
