@@ -9,6 +9,8 @@ import { EXIT_BAD_INPUT, EXIT_RUN_FAILED, InputError, isUserError } from '../err
 import { compareCommand } from './commands/compare.js';
 import { gateCommand } from './commands/gate.js';
 import { listCommand } from './commands/list.js';
+import { pushCommand } from './commands/push.js';
+import { influxOptions } from './influx-options.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand, runOptions, type RunArgs } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
@@ -55,6 +57,14 @@ async function main(argv: string[]): Promise<number> {
         .option('html', { type: 'string', describe: 'where to write the HTML comparison (default reports/compare-<time>.html)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON on stdout' }),
       (args) => handle(() => compareCommand({ runDirs: (args['run-dirs'] ?? []).map(String), html: args.html, json: args.json }))())
+    .command('push [run-dir]', 'send a stored run (its metrics.lp) to InfluxDB; pushing twice leaves no duplicates',
+      (y) => influxOptions(y.positional('run-dir', { type: 'string', describe: 'a folder written by `bench run`' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress output' })),
+      (args) => handle(() => {
+        const runDir = args['run-dir'];
+        if (!runDir) throw new InputError('bench push: name a run folder, e.g. bench push reports/<run-id> --influx-url http://localhost:8086 --influx-db vdibench');
+        return pushCommand({ ...args, 'run-dir': runDir, quiet: args.quiet });
+      })())
     .command('gate [run-dir]', 'check a stored run against a baseline and the scenario\'s expected bands; a regression exits 99',
       (y) => y.positional('run-dir', { type: 'string', describe: 'a folder written by `bench run`' })
         .option('baseline', { type: 'string', describe: 'run folder or summary.json to compare with' })
@@ -66,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
         if (!runDir) throw new InputError('bench gate: name a run folder, e.g. bench gate reports/<run-id> --baseline reports/<baseline>');
         return gateCommand({ 'run-dir': runDir, baseline: args.baseline, 'max-regression': args['max-regression'], junit: args.junit, json: args.json });
       })())
-    .demandCommand(1, 'name a command: run, list, validate, report, compare or gate')
+    .demandCommand(1, 'name a command: run, list, validate, report, compare, gate or push')
     .strict()
     .recommendCommands()
     .version(harness.version)

@@ -4,7 +4,8 @@
  * dashboards chart them at once; the harness's own measurements start with `vdibench_`.
  * docs/METRICS.md lists every measurement, field and tag.
  */
-import type { ArmPhases, RunIdentity } from './sink.js';
+import type { ArmSummary } from '../report/summary-types.js';
+import type { ArmPhases, MetricBatch, RunIdentity } from './sink.js';
 import type { ArmSample, LifecycleEvent } from './types.js';
 import type { Method } from '../scenarios/schema.js';
 
@@ -21,18 +22,23 @@ function formatField(value: number | string | boolean): string {
   if (typeof value === 'string') return escapeFieldString(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (!Number.isFinite(value)) throw new Error(`line protocol: field value ${value} is not finite`);
-  return Number.isInteger(value) ? `${value}i` : String(Number(value.toFixed(6)));
+  // Always a float: a field that is 12 in one point and 12.5 in the next must keep one type.
+  return String(Number(value.toFixed(6)));
 }
 
-/** Nanoseconds since the epoch as a decimal string (exact, without floating point). */
-export function nanoseconds(timeMs: number): string {
-  return `${Math.round(timeMs)}000000`;
+/**
+ * Nanoseconds since the epoch as a decimal string (exact, without floating point). Times are
+ * kept to the millisecond; `sequence` (< 1,000,000) fills the sub-millisecond digits so that
+ * points of one series at the same millisecond stay distinct instead of overwriting each other.
+ */
+export function nanoseconds(timeMs: number, sequence = 0): string {
+  return `${Math.round(timeMs)}${String(sequence % 1_000_000).padStart(6, '0')}`;
 }
 
-export function line(measurement: string, tags: Tags, fields: Fields, timeMs: number): string {
+export function line(measurement: string, tags: Tags, fields: Fields, timeMs: number, sequence = 0): string {
   const tagText = Object.keys(tags).sort().filter((key) => tags[key] !== '').map((key) => `,${escapeTag(key)}=${escapeTag(tags[key]!)}`).join('');
   const fieldText = Object.entries(fields).map(([key, value]) => `${escapeTag(key)}=${formatField(value)}`).join(',');
-  return `${escapeMeasurement(measurement)}${tagText} ${fieldText} ${nanoseconds(timeMs)}`;
+  return `${escapeMeasurement(measurement)}${tagText} ${fieldText} ${nanoseconds(timeMs, sequence)}`;
 }
 
 function armTags(run: RunIdentity, arm: string, method: Method): Tags {
@@ -63,10 +69,10 @@ export function sampleLines(run: RunIdentity, sample: ArmSample): string[] {
   ];
 }
 
-export function eventLine(run: RunIdentity, event: LifecycleEvent): string {
+export function eventLine(run: RunIdentity, event: LifecycleEvent, sequence: number): string {
   const fields: Fields = { desktop: event.desktop, t_s: Number(event.tS.toFixed(3)), host: event.host };
   if (event.error !== undefined) fields.error = event.error;
-  return line('vdibench_event', { ...armTags(run, event.arm, event.method), kind: event.kind }, fields, event.timeMs);
+  return line('vdibench_event', { ...armTags(run, event.arm, event.method), kind: event.kind }, fields, event.timeMs, sequence);
 }
 
 export function phaseLines(run: RunIdentity, armPhases: ArmPhases): string[] {
@@ -76,4 +82,42 @@ export function phaseLines(run: RunIdentity, armPhases: ArmPhases): string[] {
     { start_s: Number(phase.startS.toFixed(3)), duration_s: Number(phase.durationS.toFixed(3)), performed: phase.performed },
     armPhases.startMs + phase.startS * 1000,
   ));
+}
+
+/** One point per arm with its summary figures, stamped at the arm's end. */
+export function summaryLine(run: RunIdentity, arm: ArmSummary, timeMs: number): string {
+  const fields: Fields = {
+    desktops_requested: arm.desktops.requested,
+    desktops_ready: arm.desktops.ready,
+    desktops_failed: arm.desktops.failed,
+    peak_iops: arm.peakIops,
+    avg_iops: arm.avgIops,
+    total_ios: arm.totalIos,
+    peak_cpu_pct: arm.peakCpuPct,
+    avg_cpu_pct: arm.avgCpuPct,
+  };
+  if (arm.deployTimeS !== null) fields.deploy_time_s = arm.deployTimeS;
+  if (arm.desktopReadyS.p50 !== null) fields.ready_p50_s = arm.desktopReadyS.p50;
+  if (arm.desktopReadyS.p95 !== null) fields.ready_p95_s = arm.desktopReadyS.p95;
+  for (const phase of arm.phases) if (phase.performed) fields[`phase_${phase.name.replace('-', '_')}_s`] = phase.durationS;
+  return line('vdibench_summary', armTags(run, arm.name, arm.method), fields, timeMs);
+}
+
+/**
+ * Turns batches into line protocol once, for every sink: the run folder's metrics.lp and
+ * InfluxDB receive the very same lines.
+ */
+export class LineProtocolEncoder {
+  private eventSequence = 0;
+
+  constructor(private readonly run: RunIdentity) {}
+
+  encode(batch: MetricBatch): string[] {
+    const lines: string[] = [];
+    for (const sample of batch.samples ?? []) lines.push(...sampleLines(this.run, sample));
+    for (const event of batch.events ?? []) lines.push(eventLine(this.run, event, this.eventSequence++));
+    for (const arm of batch.phases ?? []) lines.push(...phaseLines(this.run, arm));
+    for (const { arm, timeMs } of batch.summaries ?? []) lines.push(summaryLine(this.run, arm, timeMs));
+    return lines;
+  }
 }

@@ -2,8 +2,10 @@
  * One interface for every place a run's data goes (the run folder, InfluxDB, ...), as k6's
  * outputs. `write` never blocks the runner: a sink buffers and delivers on its own schedule.
  */
-import type { ArmSample, LifecycleEvent, PhaseRecord } from './types.js';
+import type { ArmSummary } from '../report/summary-types.js';
 import type { Method } from '../scenarios/schema.js';
+import { LineProtocolEncoder } from './line-protocol.js';
+import type { ArmSample, LifecycleEvent, PhaseRecord } from './types.js';
 
 export interface RunIdentity {
   runId: string;
@@ -25,6 +27,21 @@ export interface MetricBatch {
   samples?: ArmSample[];
   events?: LifecycleEvent[];
   phases?: ArmPhases[];
+  /** One summary point per finished arm. */
+  summaries?: { arm: ArmSummary; timeMs: number }[];
+  /** The batch as InfluxDB line protocol; filled in once by the fan-out. */
+  lines?: string[];
+}
+
+/** What a sink did, for run.json (never a secret). */
+export interface SinkReport {
+  name: string;
+  target: string;
+  delivered: number;
+  undelivered: number;
+  /** Where the undelivered points are kept, relative to the run folder. */
+  undeliveredFile?: string;
+  error?: string;
 }
 
 export interface Sink {
@@ -36,19 +53,29 @@ export interface Sink {
   flush(): Promise<void>;
   /** Flush and release resources. */
   close(): Promise<void>;
+  /** After close: what was delivered, for run.json. */
+  report?(): SinkReport;
 }
 
-/** Fans every batch out to all sinks. */
+/** Fans every batch out to all sinks, with its line protocol encoded once. */
 export class SinkFanout implements Sink {
   readonly name = 'fanout';
+  private encoder: LineProtocolEncoder | undefined;
   constructor(readonly sinks: Sink[]) {}
 
   async start(run: RunIdentity): Promise<void> {
+    this.encoder = new LineProtocolEncoder(run);
     for (const sink of this.sinks) await sink.start(run);
   }
 
   write(batch: MetricBatch): void {
-    for (const sink of this.sinks) sink.write(batch);
+    if (!this.encoder) throw new Error('sink fan-out: write before start');
+    const encoded: MetricBatch = { ...batch, lines: this.encoder.encode(batch) };
+    for (const sink of this.sinks) sink.write(encoded);
+  }
+
+  reports(): SinkReport[] {
+    return this.sinks.flatMap((sink) => (sink.report ? [sink.report()] : []));
   }
 
   async flush(): Promise<void> {

@@ -11,6 +11,7 @@ import { isUserError } from '../errors.js';
 import { RUN_SCHEMA_VERSION, writeRunRecord, type RunRecord } from '../metrics/run-store/record.js';
 import { RunStoreSink } from '../metrics/run-store/run-store-sink.js';
 import { SinkFanout, type Sink } from '../metrics/sink.js';
+import { summarizeArm } from '../report/summary.js';
 import { runScenario, type RunListener, type RunOutcome } from './runner.js';
 import type { Scenario } from './schema.js';
 
@@ -21,8 +22,8 @@ export interface ExecuteOptions {
   outDir: string;
   harness: RunRecord['harness'];
   listener?: RunListener;
-  /** More sinks beside the run store (InfluxDB...). */
-  extraSinks?: Sink[];
+  /** More sinks beside the run store (InfluxDB...), given the run folder they may keep files in. */
+  extraSinks?: (runDir: string) => Sink[];
   /** For tests: a driver built elsewhere. */
   driver?: HypervisorDriver;
   /** Where the run starts in time (ms since the epoch); defaults to now. */
@@ -67,8 +68,14 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     driver: { name: driver.name, inventory },
     arms: [],
   };
-  const sink = new SinkFanout([new RunStoreSink(runDir), ...(options.extraSinks ?? [])]);
-  await sink.start({ runId, scenario: scenario.name, driver: driver.name, cluster: inventory.cluster, endpoint: inventory.endpoint });
+  // Other sinks start first: one that refuses (wrong credentials) stops the run before its folder exists.
+  const sink = new SinkFanout([...(options.extraSinks?.(runDir) ?? []), new RunStoreSink(runDir)]);
+  try {
+    await sink.start({ runId, scenario: scenario.name, driver: driver.name, cluster: inventory.cluster, endpoint: inventory.endpoint });
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
   await writeRunRecord(runDir, record);
 
   let outcome: RunOutcome | undefined;
@@ -78,6 +85,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     record.status = outcome.status;
     record.arms = outcome.arms;
     if (outcome.error) record.error = outcome.error;
+    const capacity = inventory.hosts.reduce((sum, host) => sum + host.cpuMhz, 0);
+    const finished = outcome;
+    sink.write({ summaries: finished.arms.map((arm) => ({ arm: summarizeArm(arm, finished.samples, capacity), timeMs: arm.endMs })) });
   } catch (error) {
     failure = error;
     record.status = 'failed';
@@ -85,6 +95,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   } finally {
     await sink.close();
     await driver.close();
+    const reports = sink.reports();
+    if (reports.length > 0) record.sinks = reports;
     record.finishedAt = new Date(driver.clock.nowMs()).toISOString();
     await writeRunRecord(runDir, record);
   }

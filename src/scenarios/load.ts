@@ -208,6 +208,7 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
     cluster: { ...defaultCluster(), ...fileDefaults.cluster, ...entry.cluster },
     image: { ...defaultImage(), ...fileDefaults.image, ...entry.image },
     horizon: { ...defaultHorizon(), ...fileDefaults.horizon, ...entry.horizon },
+    influx: { ...fileDefaults.influx, ...entry.influx },
     gate: {
       maxRegression: Object.fromEntries(Object.entries(entry.gate?.maxRegression ?? {}).map(([metric, value]) => [metric, toFraction(value)])),
       expect: entry.gate?.expect ?? {},
@@ -296,6 +297,10 @@ function describeIssue(issue: z.core.$ZodIssue, document: Document.Parsed, lineC
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     const { line, col } = keyPosition(document, lineCounter, issuePath, key);
+    if (issuePath[issuePath.length - 1] === 'influx' && /^(password|token|pass|secret)$/i.test(key)) {
+      const variable = /token/i.test(key) ? 'INFLUX_TOKEN' : 'INFLUX_PASSWORD';
+      return { line, col, message: `"${key}" does not belong in a scenario file: secrets come from the environment (${variable}, or ${variable}_FILE naming a 0600 file)` };
+    }
     const known = keysAllowedAt(issuePath);
     const guess = closest(key, known);
     const where = issuePath.length ? ` in ${issuePath.join('.')}` : ' at the top level';
@@ -315,10 +320,11 @@ function keysAllowedAt(issuePath: PathKey[]): string[] {
   const [first, , third, fourth] = issuePath;
   if (issuePath.length === 0) return knownKeys.file;
   if (first === 'defaults' && issuePath.length === 1) return knownKeys.settings;
-  if (first === 'defaults' && issuePath.length === 2) return knownKeys[issuePath[1] as 'cluster' | 'image' | 'horizon'] ?? [];
+  if (first === 'defaults' && issuePath.length === 2) return knownKeys[issuePath[1] as 'cluster' | 'image' | 'horizon' | 'influx'] ?? [];
   if (first === 'scenarios' && issuePath.length === 2) return knownKeys.scenario;
   if (first === 'scenarios' && third === 'arms' && typeof fourth === 'number') return knownKeys.arm;
   if (first === 'scenarios' && third === 'gate' && issuePath.length === 3) return knownKeys.gate;
+  if ((first === 'scenarios' && third === 'influx' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'influx')) return knownKeys.influx;
   if (first === 'scenarios' && issuePath.length === 3) return knownKeys[third as 'cluster' | 'image' | 'horizon'] ?? [];
   return [];
 }

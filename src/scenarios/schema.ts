@@ -47,6 +47,16 @@ const horizonSchema = sectionSchema(horizonParameters);
 
 const desktopCount = z.number().int().min(1).max(MAX_DESKTOPS);
 
+/** Where to stream points; secrets (password, token) are never accepted here. */
+const influxSchema = z.strictObject({
+  url: z.string().min(1).max(2000),
+  db: z.string().min(1).max(200),
+  retentionPolicy: z.string().min(1).max(200),
+  user: z.string().min(1).max(200),
+  org: z.string().min(1).max(200),
+  bucket: z.string().min(1).max(200),
+}).partial();
+
 /** Settings a scenario or the file's `defaults:` may set. */
 const commonSettings = {
   description: z.string().max(2000),
@@ -60,6 +70,7 @@ const commonSettings = {
   cluster: clusterSchema.partial(),
   image: imageSchema.partial(),
   horizon: horizonSchema.partial(),
+  influx: influxSchema,
 };
 
 const percent = z.union([z.number().min(0).max(10_000), z.string().regex(/^\d+(\.\d+)?\s*%$/, 'a percentage such as "10%"')]);
@@ -92,7 +103,7 @@ const scenarioFileSchema = z.strictObject({
   gate: gateSchema.optional(),
 }).partial({
   description: true, desktops: true, driver: true, seed: true, namePrefix: true, keep: true,
-  sampleIntervalS: true, timeScale: true, cluster: true, image: true, horizon: true,
+  sampleIntervalS: true, timeScale: true, cluster: true, image: true, horizon: true, influx: true,
 });
 
 export const scenarioFileFormat = z.strictObject({
@@ -128,6 +139,8 @@ export interface Scenario {
   image: ImageParameters;
   horizon: HorizonLimits;
   gate: GateSettings;
+  /** InfluxDB target without secrets (flags and env may add to it). */
+  influx: z.infer<typeof influxSchema>;
 }
 
 export const resolvedScenarioSchema = z.strictObject({
@@ -144,6 +157,7 @@ export const resolvedScenarioSchema = z.strictObject({
   cluster: clusterSchema,
   image: imageSchema,
   horizon: horizonSchema,
+  influx: influxSchema,
   gate: z.strictObject({
     maxRegression: z.record(z.string(), z.number().min(0)),
     expect: z.record(z.string(), z.record(z.string(), band)),
@@ -157,6 +171,7 @@ export const knownKeys = {
   scenario: Object.keys(scenarioFileSchema.shape),
   arm: Object.keys(armFileSchema.shape),
   gate: Object.keys(gateSchema.shape),
+  influx: Object.keys(influxSchema.shape),
   cluster: Object.keys(clusterParameters),
   image: Object.keys(imageParameters),
   horizon: Object.keys(horizonParameters),

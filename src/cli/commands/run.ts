@@ -8,9 +8,13 @@ import { executeRun } from '../../scenarios/execute.js';
 import { loadScenarioFile, resolveScenario } from '../../scenarios/load.js';
 import { defaultScenarioFile, harness } from '../harness.js';
 import { applyGate, prepareGate } from '../gate.js';
+import { influxOptions, influxSettingsFrom, type InfluxArgs } from '../influx-options.js';
 import { progressReporter } from '../progress.js';
+import { describeTarget } from '../../metrics/influxdb/config.js';
+import { InfluxSink } from '../../metrics/influxdb/influx-sink.js';
+import { createTransport } from '../../metrics/influxdb/transport.js';
 
-export interface RunArgs {
+export interface RunArgs extends InfluxArgs {
   scenario?: string;
   file?: string;
   desktops?: number;
@@ -29,7 +33,7 @@ export interface RunArgs {
 }
 
 export function runOptions(yargs: Argv): Argv<RunArgs> {
-  return yargs
+  return influxOptions(yargs
     .positional('scenario', { type: 'string', describe: 'scenario name from the scenario file (see `bench list`)' })
     .option('desktops', { type: 'number', describe: 'desktops per arm (overrides the scenario)' })
     .option('driver', { type: 'string', describe: 'hypervisor driver: sim (simulated cluster, the default)' })
@@ -44,7 +48,7 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
     .option('baseline', { type: 'string', describe: 'gate: compare with this run folder or summary.json; a regression exits 99' })
     .option('max-regression', { type: 'string', describe: 'gate: allowed regression per metric against --baseline, e.g. deployTimeS=10%,peakIops=15%' })
     .option('junit', { type: 'string', describe: 'gate: write the checks as JUnit XML to this file (one test case per arm and metric)' })
-    .group(['baseline', 'max-regression', 'junit'], 'Regression gate:') as unknown as Argv<RunArgs>;
+    .group(['baseline', 'max-regression', 'junit'], 'Regression gate:')) as unknown as Argv<RunArgs>;
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
@@ -61,11 +65,13 @@ export async function runCommand(args: RunArgs): Promise<number> {
     set: args.set,
   });
   const gate = await prepareGate(args, scenario);
+  const influx = influxSettingsFrom(args, scenario.influx);
   if (args.junit && !gate.active) throw new InputError('--junit needs a gate: --baseline with --max-regression, or gate: in the scenario');
   const stderr = process.stderr;
   if (!args.quiet) {
     const total = scenario.arms.reduce((sum, arm) => sum + arm.desktops, 0);
     stderr.write(`vdibench ${harness.version}: scenario ${scenario.name} on driver ${scenario.driver}, ${scenario.arms.length} arm(s), ${total} desktops in all\n`);
+    if (influx) stderr.write(`streaming to InfluxDB ${describeTarget(influx)}\n`);
   }
   const { runDir } = await executeRun({
     scenario,
@@ -73,6 +79,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
     outDir: path.resolve(args.out),
     harness,
     listener: progressReporter({ stream: stderr, quiet: args.quiet }),
+    extraSinks: influx ? (runDir) => [new InfluxSink(createTransport(influx), {
+      runDir,
+      warn: (message) => stderr.write(`warning: ${message}\n`),
+      closeTimeoutMs: Number(process.env.VDIBENCH_INFLUX_CLOSE_TIMEOUT_MS ?? 15_000),
+    })] : undefined,
   });
   const { summary, reportPath } = await renderRunFolder(runDir);
   const shownDir = path.relative(process.cwd(), runDir) || runDir;

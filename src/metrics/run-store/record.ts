@@ -9,6 +9,7 @@ import { InputError } from '../../errors.js';
 import type { Inventory } from '../../drivers/types.js';
 import type { RunSummary } from '../../report/summary-types.js';
 import type { Method, Scenario } from '../../scenarios/schema.js';
+import type { SinkReport } from '../sink.js';
 import type { ArmSample, LifecycleEvent, PhaseRecord } from '../types.js';
 import { writeFileAtomic } from './atomic.js';
 import { RUN_FILES } from './files.js';
@@ -56,6 +57,8 @@ export interface RunRecord {
   scenario: Scenario;
   driver: { name: string; inventory: Inventory };
   arms: ArmRecord[];
+  /** What each sink beside the run store delivered (InfluxDB...). */
+  sinks?: SinkReport[];
   summary?: RunSummary;
 }
 

@@ -8,7 +8,6 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { eventLine, phaseLines, sampleLines } from '../line-protocol.js';
 import type { MetricBatch, RunIdentity, Sink } from '../sink.js';
 import type { ArmSample, LifecycleEvent } from '../types.js';
 import { EVENT_COLUMNS, RUN_FILES, SAMPLE_COLUMNS } from './files.js';
@@ -33,20 +32,11 @@ export class RunStoreSink implements Sink {
   }
 
   write(batch: MetricBatch): void {
-    const run = this.run;
-    if (!run || !this.samples || !this.events || !this.lineProtocol) throw new Error('run store: write before start');
-    if (batch.samples?.length) {
-      this.samples.write(stringify(batch.samples.map(sampleRow)));
-      this.lineProtocol.write(batch.samples.flatMap((sample) => sampleLines(run, sample)).join('\n') + '\n');
-    }
-    if (batch.events?.length) {
-      this.events.write(stringify(batch.events.map(eventRow)));
-      this.lineProtocol.write(batch.events.map((event) => eventLine(run, event)).join('\n') + '\n');
-    }
-    if (batch.phases?.length) {
-      const lines = batch.phases.flatMap((arm) => phaseLines(run, arm));
-      if (lines.length) this.lineProtocol.write(lines.join('\n') + '\n');
-    }
+    if (!this.run || !this.samples || !this.events || !this.lineProtocol) throw new Error('run store: write before start');
+    if (batch.samples?.length) this.samples.write(stringify(batch.samples.map(sampleRow)));
+    if (batch.events?.length) this.events.write(stringify(batch.events.map(eventRow)));
+    // Exactly the lines meant for InfluxDB (encoded once by the fan-out).
+    if (batch.lines?.length) this.lineProtocol.write(batch.lines.join('\n') + '\n');
   }
 
   async flush(): Promise<void> {

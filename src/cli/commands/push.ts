@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { EXIT_OK, InputError } from '../../errors.js';
+import { pushLineProtocol } from '../../metrics/influxdb/push.js';
+import { createTransport } from '../../metrics/influxdb/transport.js';
+import { RUN_FILES } from '../../metrics/run-store/files.js';
+import { readRun } from '../../metrics/run-store/record.js';
+import { influxSettingsFrom, type InfluxArgs } from '../influx-options.js';
+
+/** Send a stored run to InfluxDB; idempotent, so it can be repeated. */
+export async function pushCommand(args: InfluxArgs & { 'run-dir': string; quiet: boolean }): Promise<number> {
+  const run = await readRun(args['run-dir']);
+  const file = path.join(args['run-dir'], RUN_FILES.lineProtocol);
+  if (!existsSync(file)) throw new InputError(`${args['run-dir']}: no ${RUN_FILES.lineProtocol} to push`);
+  const settings = influxSettingsFrom(args, run.record.scenario.influx ?? {});
+  if (!settings) throw new InputError('bench push: where to? give --influx-url with --influx-db (1.x) or --influx-org and --influx-bucket (2.x/3.x), or the INFLUX_* environment');
+  const transport = createTransport(settings);
+  if (!args.quiet) process.stderr.write(`pushing ${file} to ${transport.target}\n`);
+  const result = await pushLineProtocol(file, transport, {
+    onProgress: args.quiet || !process.stderr.isTTY ? undefined : (sent) => process.stderr.write(`\r\x1b[2K  ${sent} points sent`),
+  });
+  if (!args.quiet && process.stderr.isTTY) process.stderr.write('\n');
+  process.stdout.write(`pushed ${result.points} points of ${run.record.runId} to ${transport.target} in ${result.seconds.toFixed(2)} s (${Math.round(result.points / Math.max(result.seconds, 1e-9))} points/s)\n`);
+  return EXIT_OK;
+}
