@@ -21,8 +21,12 @@ const pad = (text, width) => String(text).padStart(width);
 console.log('sim driver: composer-vs-instant (both arms), one process per size');
 console.log(`${pad('desktops', 9)} ${pad('simulation s', 13)} ${pad('events', 9)} ${pad('events/s', 10)} ${pad('simulated h', 12)} ${pad('run+store s', 12)} ${pad('render s', 9)} ${pad('report MB', 10)} ${pad('peak RSS MB', 12)}`);
 const rows = [];
+const { mkdtempSync } = await import('node:fs');
+const { tmpdir } = await import('node:os');
+const lineProtocolFile = path.join(mkdtempSync(path.join(tmpdir(), 'vdibench-perf-')), 'metrics.lp');
+const largest = Math.max(...sizes);
 for (const desktops of sizes) {
-  const row = measure('sim-once.mjs', [String(desktops)]);
+  const row = measure('sim-once.mjs', desktops === largest ? [String(desktops), lineProtocolFile] : [String(desktops)]);
   rows.push(row);
   console.log(`${pad(desktops, 9)} ${pad(row.simulationS.toFixed(3), 13)} ${pad(row.events, 9)} ${pad(Math.round(row.eventsPerS), 10)} ${pad((row.simulatedS / 3600).toFixed(2), 12)} ${pad(row.runS.toFixed(3), 12)} ${pad(row.renderS.toFixed(3), 9)} ${pad((row.reportBytes / 1e6).toFixed(2), 10)} ${pad(row.peakRssMB.toFixed(0), 12)}`);
 }
@@ -32,4 +36,19 @@ if (at(100)) console.log(`target: 100 desktops simulated in < 0.5 s: ${at(100).s
 if (at(10000)) {
   console.log(`target: 10,000 desktops in < 10 s: ${at(10000).simulationS.toFixed(2)} s simulation, ${(at(10000).runS + at(10000).renderS).toFixed(2)} s with run folder and report ${target(at(10000).runS + at(10000).renderS < 10)}`);
   console.log(`target: 10,000 desktops in < 1 GB RSS: ${at(10000).peakRssMB.toFixed(0)} MB ${target(at(10000).peakRssMB < 1024)}`);
+}
+
+console.log('');
+const { spawnSync: which } = await import('node:child_process');
+if (which('sh', ['-c', 'command -v influxd && command -v curl'], { encoding: 'utf8' }).status !== 0) {
+  console.log('InfluxDB: skipped (needs Debian\'s influxdb package and curl)');
+} else {
+  const influx = measure('influx-once.mjs', [lineProtocolFile]);
+  console.log(`InfluxDB 1.x write throughput, local influxd, metrics.lp of the ${largest}-desktop run (${influx.points} points):`);
+  console.log(`  bench push          ${Math.round(influx.pushPointsPerS).toLocaleString('en-US').padStart(10)} points/s`);
+  console.log(`  streaming sink      ${Math.round(influx.sinkPointsPerS).toLocaleString('en-US').padStart(10)} points/s`);
+  console.log(`  curl bulk upload    ${Math.round(influx.curlPointsPerS).toLocaleString('en-US').padStart(10)} points/s`);
+  const ratio = influx.pushPointsPerS / influx.curlPointsPerS;
+  console.log(`target: >= 100,000 points/s: ${Math.round(influx.pushPointsPerS).toLocaleString('en-US')} ${target(influx.pushPointsPerS >= 100_000)}`);
+  console.log(`target: >= 80% of curl: ${(ratio * 100).toFixed(0)}% ${target(ratio >= 0.8)}`);
 }

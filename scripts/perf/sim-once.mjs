@@ -36,6 +36,8 @@ const { reportPath } = await renderRunFolder(runDir);
 const renderS = (performance.now() - renderStart) / 1000;
 const { statSync } = await import('node:fs');
 const reportBytes = statSync(reportPath).size;
+const keepLineProtocol = process.argv[3];
+if (keepLineProtocol) (await import('node:fs')).copyFileSync(path.join(runDir, 'metrics.lp'), keepLineProtocol);
 rmSync(out, { recursive: true, force: true });
 
 console.log(JSON.stringify({

@@ -100,6 +100,11 @@ export class InfluxSink implements Sink {
     }
   }
 
+  /** Points held in memory now (queued and in flight). */
+  get queuedLines(): number {
+    return this.queue.length + this.inflight.length;
+  }
+
   report(): SinkReport {
     const report: SinkReport = { name: this.name, target: this.transport.target, delivered: this.delivered, undelivered: this.spilled };
     if (this.spilled > 0) report.undeliveredFile = UNDELIVERED_FILE;

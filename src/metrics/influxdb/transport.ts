@@ -33,8 +33,20 @@ function networkError(target: string, error: unknown): InfluxError {
   return new InfluxError(`InfluxDB at ${target} is unreachable (${cause})`, true);
 }
 
+/** InfluxDB's own words: `message` (2.x) or `error` (1.x) of a JSON body, else the text. */
+function errorDetail(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown; error?: unknown };
+    const text = parsed.message ?? parsed.error;
+    if (typeof text === 'string') return text.slice(0, 200);
+  } catch {
+    // not JSON
+  }
+  return body.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
 function statusError(target: string, status: number, body: string): InfluxError {
-  const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+  const detail = errorDetail(body);
   if (status === 401) return new InfluxError(`InfluxDB at ${target} refused the credentials (401)`, false, status, 'check INFLUX_USER / INFLUX_PASSWORD or INFLUX_TOKEN');
   if (status === 403) return new InfluxError(`InfluxDB at ${target}: not allowed (403): ${detail}`, false, status, 'the user or token needs write access');
   if (status === 404) return new InfluxError(`InfluxDB at ${target}: not found (404): ${detail}`, false, status, 'check the database, or the org and bucket');
@@ -108,9 +120,9 @@ export class Influx2Transport implements InfluxTransport {
     this.target = describeTarget(settings);
     const client = new InfluxDB({ url: settings.url, token: settings.token, timeout: REQUEST_TIMEOUT_MS });
     this.writeApi = client.getWriteApi(settings.org, settings.bucket, 'ns', {
-      // One request per write(): the sink decides batches and retries.
-      batchSize: Number.MAX_SAFE_INTEGER,
-      maxBatchBytes: Number.MAX_SAFE_INTEGER,
+      // One request per write() (batches are at most this size): the sink decides batches and retries.
+      batchSize: 100_000,
+      maxBatchBytes: 256 * 1024 * 1024,
       flushInterval: 0,
       maxRetries: 0,
       gzipThreshold: 64 * 1024,
