@@ -15,3 +15,9 @@ export function defaultScenarioFile(): string {
   const local = path.resolve('scenarios.yml');
   return existsSync(local) ? local : path.join(packageRoot, 'scenarios.yml');
 }
+
+/** A path for messages: relative to the working folder when inside it, else absolute. */
+export function shownPath(target: string): string {
+  const relative = path.relative(process.cwd(), target);
+  return !relative || relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(target) : relative;
+}

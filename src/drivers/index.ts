@@ -17,6 +17,7 @@ export function createDriver(scenario: Scenario, options: DriverOptions): Hyperv
         seed: scenario.seed,
         startMs: options.startMs,
         timeScale: scenario.timeScale,
+        faults: scenario.faults,
       });
   }
 }

@@ -4,6 +4,7 @@
  * room's job (src/report/render.ts).
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { createDriver } from '../drivers/index.js';
 import type { HypervisorDriver } from '../drivers/types.js';
@@ -28,6 +29,9 @@ export interface ExecuteOptions {
   driver?: HypervisorDriver;
   /** Where the run starts in time (ms since the epoch); defaults to now. */
   startMs?: number;
+  /** Interruption: see RunInput. */
+  signal?: AbortSignal;
+  skipTeardown?: () => boolean;
 }
 
 export interface ExecuteResult {
@@ -63,6 +67,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     status: 'running',
     createdAt: new Date(startMs).toISOString(),
     harness: options.harness,
+    process: { pid: process.pid, host: hostname() },
     scenarioFile: options.scenarioFile,
     scenario,
     driver: { name: driver.name, inventory },
@@ -81,7 +86,14 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   let outcome: RunOutcome | undefined;
   let failure: unknown;
   try {
-    outcome = await runScenario({ runId, scenario, driver, inventory, sink, listener: options.listener });
+    outcome = await runScenario({
+      runId, scenario, driver, inventory, sink, listener: options.listener, signal: options.signal, skipTeardown: options.skipTeardown,
+      // After each arm run.json holds the arms so far: a crash later still leaves them.
+      onCheckpoint: async (arms) => {
+        record.arms = arms;
+        await writeRunRecord(runDir, record);
+      },
+    });
     record.status = outcome.status;
     record.arms = outcome.arms;
     if (outcome.error) record.error = outcome.error;

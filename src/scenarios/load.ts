@@ -209,6 +209,10 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
     image: { ...defaultImage(), ...fileDefaults.image, ...entry.image },
     horizon: { ...defaultHorizon(), ...fileDefaults.horizon, ...entry.horizon },
     influx: { ...fileDefaults.influx, ...entry.influx },
+    retries: entry.retries ?? fileDefaults.retries ?? 2,
+    retryBackoffS: entry.retryBackoffS ?? fileDefaults.retryBackoffS ?? 5,
+    maxFailedDesktops: entry.maxFailedDesktops ?? fileDefaults.maxFailedDesktops ?? 0,
+    faults: { ...fileDefaults.faults, ...entry.faults },
     gate: {
       maxRegression: Object.fromEntries(Object.entries(entry.gate?.maxRegression ?? {}).map(([metric, value]) => [metric, toFraction(value)])),
       expect: entry.gate?.expect ?? {},
@@ -235,7 +239,13 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
     const flag = fromSet ? `--set ${fromSet}` : flagFor(where);
     throw new InputError(`${flag}: ${issueMessage(issue)}`);
   }
-  return checked.data as Scenario;
+  const resolved = checked.data as Scenario;
+  for (const { host } of resolved.faults.hostDown ?? []) {
+    if (host > resolved.cluster.hosts) throw new InputError(`faults.hostDown in scenario "${name}": host ${host}, but the cluster has ${resolved.cluster.hosts} hosts`);
+  }
+  const hasFaults = Object.values(resolved.faults).some((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
+  if (hasFaults && resolved.driver !== 'sim') throw new InputError(`faults in scenario "${name}": only the sim driver injects faults, not ${resolved.driver}`);
+  return resolved;
 }
 
 function flagFor(where: string): string {
@@ -252,6 +262,9 @@ const SETTABLE_ROOTS: Record<string, readonly string[] | null> = {
   image: knownKeys.image,
   horizon: knownKeys.horizon,
   seed: null,
+  retries: null,
+  retryBackoffS: null,
+  maxFailedDesktops: null,
   namePrefix: null,
   keep: null,
   sampleIntervalS: null,
@@ -320,11 +333,12 @@ function keysAllowedAt(issuePath: PathKey[]): string[] {
   const [first, , third, fourth] = issuePath;
   if (issuePath.length === 0) return knownKeys.file;
   if (first === 'defaults' && issuePath.length === 1) return knownKeys.settings;
-  if (first === 'defaults' && issuePath.length === 2) return knownKeys[issuePath[1] as 'cluster' | 'image' | 'horizon' | 'influx'] ?? [];
+  if (first === 'defaults' && issuePath.length === 2) return knownKeys[issuePath[1] as 'cluster' | 'image' | 'horizon' | 'influx' | 'faults'] ?? [];
   if (first === 'scenarios' && issuePath.length === 2) return knownKeys.scenario;
   if (first === 'scenarios' && third === 'arms' && typeof fourth === 'number') return knownKeys.arm;
   if (first === 'scenarios' && third === 'gate' && issuePath.length === 3) return knownKeys.gate;
   if ((first === 'scenarios' && third === 'influx' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'influx')) return knownKeys.influx;
+  if ((first === 'scenarios' && third === 'faults' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'faults' && issuePath.length === 2)) return knownKeys.faults;
   if (first === 'scenarios' && issuePath.length === 3) return knownKeys[third as 'cluster' | 'image' | 'horizon'] ?? [];
   return [];
 }

@@ -4,7 +4,7 @@
  * and tears each arm's VMs down before the next arm starts (unless `keep`).
  */
 import pLimit from 'p-limit';
-import type { HypervisorDriver, Inventory } from '../drivers/types.js';
+import { OperationError, type HypervisorDriver, type Inventory, type VmRef } from '../drivers/types.js';
 import { desktopRecords, type ArmRecord, type RunStatus } from '../metrics/run-store/record.js';
 import type { Sink } from '../metrics/sink.js';
 import type { ArmSample, LifecycleEvent, PhaseName } from '../metrics/types.js';
@@ -34,6 +34,12 @@ export interface RunInput {
   inventory: Inventory;
   sink: Sink;
   listener?: RunListener;
+  /** Aborted on the first Ctrl-C / SIGTERM: no new operation starts; what was created is torn down. */
+  signal?: AbortSignal;
+  /** True once teardown should be skipped too (a second Ctrl-C). */
+  skipTeardown?: () => boolean;
+  /** Called after each arm with the arms so far, to checkpoint run.json. */
+  onCheckpoint?: (arms: ArmRecord[]) => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -53,18 +59,34 @@ export async function runScenario(input: RunInput): Promise<RunOutcome> {
   const samples: ArmSample[] = [];
   let status: RunStatus = 'completed';
 
+  let error: string | undefined;
   for (const [index, arm] of scenario.arms.entries()) {
+    if (input.signal?.aborted) break;
     listener.onArmStart?.(arm, index, scenario.arms.length);
-    const record = await runArm(input, arm, samples);
+    const { record, failed, armError } = await runArm(input, arm, samples);
     arms.push(record);
     listener.onArmEnd?.(arm, record);
-    if (record.desktops.some((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined)) status = 'failed';
     await sink.flush();
+    await input.onCheckpoint?.(arms);
+    if (armError) {
+      status = 'failed';
+      error = `arm ${arm.name}: ${armError}`;
+      break;
+    }
+    if (failed > scenario.maxFailedDesktops) {
+      status = 'failed';
+      error = `${failed} desktop(s) of arm ${arm.name} failed, more than maxFailedDesktops (${scenario.maxFailedDesktops}); the run stopped`;
+      break;
+    }
   }
-  return { status, arms, samples };
+  if (input.signal?.aborted) {
+    status = 'aborted';
+    error = 'interrupted';
+  }
+  return { status, arms, samples, ...(error ? { error } : {}) };
 }
 
-async function runArm(input: RunInput, arm: ArmSpec, allSamples: ArmSample[]): Promise<ArmRecord> {
+async function runArm(input: RunInput, arm: ArmSpec, allSamples: ArmSample[]): Promise<{ record: ArmRecord; failed: number; armError?: string }> {
   const { scenario, driver, inventory, sink, listener = {} } = input;
   const clock = driver.clock;
   const startMs = clock.nowMs();
@@ -87,13 +109,22 @@ async function runArm(input: RunInput, arm: ArmSpec, allSamples: ArmSample[]): P
     flushEvents();
   });
 
+  let failed = 0;
   const context: StrategyContext = {
     driver, inventory, scenario, arm, recorder,
     desktopNames: desktopNames(scenario, arm),
     created: [],
+    stopping: () => Boolean(input.signal?.aborted) || failed > scenario.maxFailedDesktops,
+    desktopFailed: () => { failed++; },
   };
+  // An operation that fails outside any one desktop (replica, parents) ends the arm; the
+  // run records why and keeps what it gathered.
+  let armError: string | undefined;
   try {
     await strategies[arm.method](context);
+  } catch (error) {
+    if (!(error instanceof OperationError)) throw error;
+    armError = error.message;
   } finally {
     await sampler.stop();
     flushEvents();
@@ -103,14 +134,14 @@ async function runArm(input: RunInput, arm: ArmSpec, allSamples: ArmSample[]): P
   sink.write({ phases: [{ arm: arm.name, method: arm.method, startMs, phases }] });
 
   let keptVms: string[] = [];
-  if (scenario.keep) {
+  if (scenario.keep || input.skipTeardown?.()) {
     keptVms = context.created.map((vm) => vm.name);
   } else {
     listener.onTeardown?.(arm, context.created.length);
-    await teardown(context, recorder);
+    keptVms = await teardown(context, recorder, input.skipTeardown);
     flushEvents();
   }
-  return {
+  const record: ArmRecord = {
     name: arm.name,
     method: arm.method,
     desktopsRequested: arm.desktops,
@@ -121,19 +152,33 @@ async function runArm(input: RunInput, arm: ArmSpec, allSamples: ArmSample[]): P
     desktops: desktopRecords(recorder.events),
     keptVms,
   };
+  return { record, failed, ...(armError ? { armError } : {}) };
 }
 
-/** Desktops first (within Horizon's maintenance limits), then the internal VMs, newest first. */
-async function teardown(context: StrategyContext, recorder: ArmRecorder): Promise<void> {
+/**
+ * Desktops first (within Horizon's maintenance limits), then the internal VMs, newest first.
+ * Returns the names of VMs that could not be destroyed (or were left by a second Ctrl-C).
+ */
+async function teardown(context: StrategyContext, recorder: ArmRecorder, skip?: () => boolean): Promise<string[]> {
   const { driver, scenario, arm, created } = context;
+  const left: string[] = [];
+  const destroy = async (vm: VmRef) => {
+    if (skip?.()) {
+      left.push(vm.name);
+      return;
+    }
+    try {
+      await driver.destroy(vm);
+      if (vm.role === 'desktop') recorder.desktop(vm.name, vm.host, 'destroyed');
+    } catch (error) {
+      if (!(error instanceof OperationError)) throw error;
+      left.push(vm.name);
+    }
+  };
   const limit = pLimit(arm.method === 'composer' ? scenario.horizon.maxComposerMaintenance : scenario.horizon.maxInstantCloneProvisioning);
-  const desktops = created.filter((vm) => vm.role === 'desktop');
-  const internal = created.filter((vm) => vm.role !== 'desktop').reverse();
-  await Promise.all(desktops.map((vm) => limit(async () => {
-    await driver.destroy(vm);
-    recorder.desktop(vm.name, vm.host, 'destroyed');
-  })));
+  await Promise.all(created.filter((vm) => vm.role === 'desktop').map((vm) => limit(() => destroy(vm))));
   const vcProvisioning = pLimit(scenario.horizon.maxVcProvisioning);
-  await Promise.all(internal.map((vm) => vcProvisioning(() => driver.destroy(vm))));
+  await Promise.all(created.filter((vm) => vm.role !== 'desktop').reverse().map((vm) => vcProvisioning(() => destroy(vm))));
   created.length = 0;
+  return left;
 }

@@ -57,6 +57,19 @@ const influxSchema = z.strictObject({
   bucket: z.string().min(1).max(200),
 }).partial();
 
+/** Faults the `sim` driver injects, so failure handling can be tested deterministically. */
+const faultsSchema = z.strictObject({
+  /** Probability that one clone attempt fails. */
+  cloneFailureRate: z.number().min(0).max(1),
+  /** Hosts that go down at a time (seconds since the run started); 1-based host number. */
+  hostDown: z.array(z.strictObject({ host: z.number().int().min(1).max(64), atS: z.number().min(0) })).max(64),
+  /** Storage capacity divided by `factor` between fromS and toS (seconds since the run started). */
+  storageSlowdown: z.array(z.strictObject({ factor: z.number().min(1).max(1000), fromS: z.number().min(0), toS: z.number().min(0) })
+    .refine((window) => window.toS > window.fromS, 'toS must be after fromS')).max(64),
+}).partial();
+
+export type FaultSettings = z.infer<typeof faultsSchema>;
+
 /** Settings a scenario or the file's `defaults:` may set. */
 const commonSettings = {
   description: z.string().max(2000),
@@ -71,6 +84,10 @@ const commonSettings = {
   image: imageSchema.partial(),
   horizon: horizonSchema.partial(),
   influx: influxSchema,
+  retries: z.number().int().min(0).max(10),
+  retryBackoffS: z.number().min(0).max(3600),
+  maxFailedDesktops: z.number().int().min(0).max(MAX_DESKTOPS),
+  faults: faultsSchema,
 };
 
 const percent = z.union([z.number().min(0).max(10_000), z.string().regex(/^\d+(\.\d+)?\s*%$/, 'a percentage such as "10%"')]);
@@ -104,6 +121,7 @@ const scenarioFileSchema = z.strictObject({
 }).partial({
   description: true, desktops: true, driver: true, seed: true, namePrefix: true, keep: true,
   sampleIntervalS: true, timeScale: true, cluster: true, image: true, horizon: true, influx: true,
+  retries: true, retryBackoffS: true, maxFailedDesktops: true, faults: true,
 });
 
 export const scenarioFileFormat = z.strictObject({
@@ -141,6 +159,13 @@ export interface Scenario {
   gate: GateSettings;
   /** InfluxDB target without secrets (flags and env may add to it). */
   influx: z.infer<typeof influxSchema>;
+  /** Attempts after the first for a desktop whose provisioning failed. */
+  retries: number;
+  /** Wait before the first retry; doubles for each further one. */
+  retryBackoffS: number;
+  /** More failed desktops than this in an arm stop the run (status failed). */
+  maxFailedDesktops: number;
+  faults: FaultSettings;
 }
 
 export const resolvedScenarioSchema = z.strictObject({
@@ -158,6 +183,10 @@ export const resolvedScenarioSchema = z.strictObject({
   image: imageSchema,
   horizon: horizonSchema,
   influx: influxSchema,
+  retries: commonSettings.retries,
+  retryBackoffS: commonSettings.retryBackoffS,
+  maxFailedDesktops: commonSettings.maxFailedDesktops,
+  faults: faultsSchema,
   gate: z.strictObject({
     maxRegression: z.record(z.string(), z.number().min(0)),
     expect: z.record(z.string(), z.record(z.string(), band)),
@@ -172,6 +201,7 @@ export const knownKeys = {
   arm: Object.keys(armFileSchema.shape),
   gate: Object.keys(gateSchema.shape),
   influx: Object.keys(influxSchema.shape),
+  faults: Object.keys(faultsSchema.shape),
   cluster: Object.keys(clusterParameters),
   image: Object.keys(imageParameters),
   horizon: Object.keys(horizonParameters),

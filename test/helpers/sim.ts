@@ -37,7 +37,7 @@ export interface SimRun {
 
 /** Run a scenario on the sim driver in-process, without touching the disk. */
 export async function simulate(scenario: Scenario): Promise<SimRun> {
-  const driver = new SimDriver({ cluster: scenario.cluster, image: scenario.image, seed: scenario.seed, startMs: START_MS });
+  const driver = new SimDriver({ cluster: scenario.cluster, image: scenario.image, seed: scenario.seed, startMs: START_MS, faults: scenario.faults });
   const inventory = await driver.open();
   const sink = new MemorySink();
   const outcome = await runScenario({ runId: 'test', scenario, driver, inventory, sink });

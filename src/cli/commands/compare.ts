@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { shownPath } from '../harness.js';
 import { EXIT_OK, InputError } from '../../errors.js';
 import { readRun } from '../../metrics/run-store/record.js';
 import { comparisonRows, formatComparison, renderComparisonHtml, type ComparedRun } from '../../report/compare.js';
@@ -26,7 +27,7 @@ export async function compareCommand(args: CompareArgs): Promise<number> {
     process.stdout.write(JSON.stringify({ runs: runs.map(({ summary }) => summary), rows: comparisonRows(runs), html: htmlPath }) + '\n');
   } else {
     process.stdout.write(formatComparison(runs));
-    process.stdout.write(`\ncomparison: ${path.relative(process.cwd(), htmlPath) || htmlPath}\n`);
+    process.stdout.write(`\ncomparison: ${shownPath(htmlPath)}\n`);
   }
   return EXIT_OK;
 }

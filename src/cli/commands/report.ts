@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { shownPath } from '../harness.js';
 import { EXIT_OK } from '../../errors.js';
 import { renderRunFolder } from '../../report/render.js';
 import { formatTerminalSummary } from '../../report/terminal.js';
@@ -14,7 +14,7 @@ export async function reportCommand(args: ReportArgs): Promise<number> {
     process.stdout.write(JSON.stringify(summary) + '\n');
   } else {
     process.stdout.write(formatTerminalSummary(summary));
-    process.stdout.write(`\nreport: ${path.relative(process.cwd(), reportPath) || reportPath}\n`);
+    process.stdout.write(`\nreport: ${shownPath(reportPath)}\n`);
   }
   return EXIT_OK;
 }

@@ -6,7 +6,7 @@ import { renderRunFolder } from '../../report/render.js';
 import { formatTerminalSummary } from '../../report/terminal.js';
 import { executeRun } from '../../scenarios/execute.js';
 import { loadScenarioFile, resolveScenario } from '../../scenarios/load.js';
-import { defaultScenarioFile, harness } from '../harness.js';
+import { defaultScenarioFile, harness, shownPath } from '../harness.js';
 import { applyGate, prepareGate } from '../gate.js';
 import { influxOptions, influxSettingsFrom, type InfluxArgs } from '../influx-options.js';
 import { progressReporter } from '../progress.js';
@@ -73,24 +73,49 @@ export async function runCommand(args: RunArgs): Promise<number> {
     stderr.write(`vdibench ${harness.version}: scenario ${scenario.name} on driver ${scenario.driver}, ${scenario.arms.length} arm(s), ${total} desktops in all\n`);
     if (influx) stderr.write(`streaming to InfluxDB ${describeTarget(influx)}\n`);
   }
-  const { runDir } = await executeRun({
-    scenario,
-    scenarioFile: loaded.displayPath,
-    outDir: path.resolve(args.out),
-    harness,
-    listener: progressReporter({ stream: stderr, quiet: args.quiet }),
-    extraSinks: influx ? (runDir) => [new InfluxSink(createTransport(influx), {
-      runDir,
-      warn: (message) => stderr.write(`warning: ${message}\n`),
-      closeTimeoutMs: Number(process.env.VDIBENCH_INFLUX_CLOSE_TIMEOUT_MS ?? 15_000),
-    })] : undefined,
-  });
+  // First Ctrl-C / SIGTERM: stop starting work, finish what runs, tear down. Second: skip teardown.
+  const interruption = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      stderr.write(`\n${signal}: stopping: no new operations; in-flight ones finish, then what was created is torn down (press Ctrl-C again to skip teardown)\n`);
+      interruption.abort();
+    } else if (interrupts === 2) {
+      stderr.write(`\n${signal} again: skipping teardown; the VMs left are listed at the end and in run.json\n`);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let executed;
+  try {
+    executed = await executeRun({
+      scenario,
+      scenarioFile: loaded.displayPath,
+      outDir: path.resolve(args.out),
+      harness,
+      listener: progressReporter({ stream: stderr, quiet: args.quiet }),
+      extraSinks: influx ? (runDir) => [new InfluxSink(createTransport(influx), {
+        runDir,
+        warn: (message) => stderr.write(`warning: ${message}\n`),
+        closeTimeoutMs: Number(process.env.VDIBENCH_INFLUX_CLOSE_TIMEOUT_MS ?? 15_000),
+      })] : undefined,
+      signal: interruption.signal,
+      skipTeardown: () => interrupts >= 2,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const { runDir, record } = executed;
+  const left = record.arms.flatMap((arm) => arm.keptVms);
+  if (left.length > 0 && !scenario.keep) stderr.write(`VMs left in place (${left.length}): ${left.join(', ')}\n`);
   const { summary, reportPath } = await renderRunFolder(runDir);
-  const shownDir = path.relative(process.cwd(), runDir) || runDir;
+  const shownDir = shownPath(runDir);
   const out = args.json ? stderr : process.stdout;
   if (!args.quiet || !args.json) {
     out.write(formatTerminalSummary(summary));
-    out.write(`\nrun folder: ${shownDir}\nreport:     ${path.relative(process.cwd(), reportPath) || reportPath}\n`);
+    out.write(`\nrun folder: ${shownDir}\nreport:     ${shownPath(reportPath)}\n`);
   }
   const gateResult = gate.active ? await applyGate(gate, summary, out) : undefined;
   if (args.json) {

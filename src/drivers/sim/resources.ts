@@ -34,6 +34,7 @@ interface Activity {
   remainingS: number;
   rate: number;
   done: () => void;
+  fail: (error: Error) => void;
 }
 
 interface HostState {
@@ -61,6 +62,8 @@ export class ResourceModel {
   private lastUpdateMs: number;
   private lastSampleMs: number;
   private storageFactor = 1;
+  /** Divides the storage capacity (a storage slowdown fault). */
+  private storageSlowdown = 1;
   private completion: TimerHandle | undefined;
 
   constructor(private readonly clock: VirtualClock, private readonly capacities: ResourceCapacities) {
@@ -79,11 +82,32 @@ export class ResourceModel {
   run(demand: Demand, nominalS: number): Promise<void> {
     if (!(nominalS > 0)) return Promise.resolve();
     this.host(demand.host);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       this.advance();
-      this.activities.add({ demand, cpuDemandMhz: 0, remainingS: nominalS, rate: 1, done: resolve });
+      this.activities.add({ demand, cpuDemandMhz: 0, remainingS: nominalS, rate: 1, done: resolve, fail: reject });
       this.recompute();
     });
+  }
+
+  /** A host went down: everything running on it fails with `error`, and its steady load is gone. */
+  failHost(hostName: string, error: () => Error): void {
+    this.advance();
+    const host = this.host(hostName);
+    host.steadyCpuMhz = 0;
+    host.steadyIops = 0;
+    for (const activity of [...this.activities]) {
+      if (activity.demand.host !== hostName) continue;
+      this.activities.delete(activity);
+      activity.fail(error());
+    }
+    this.recompute();
+  }
+
+  /** Storage serves `1 / factor` of its capacity from now on (1 = normal). */
+  setStorageSlowdown(factor: number): void {
+    this.advance();
+    this.storageSlowdown = factor;
+    this.recompute();
   }
 
   /** Add (or with negative values, remove) the steady load of a running VM. */
@@ -180,7 +204,8 @@ export class ResourceModel {
       storageDemand += demand.iops + demand.offloadedIops;
       this.hosts.get(demand.host)!.cpuDemandMhz += activity.cpuDemandMhz;
     }
-    this.storageFactor = storageDemand > storageIops ? storageIops / storageDemand : 1;
+    const capacityIops = storageIops / this.storageSlowdown;
+    this.storageFactor = storageDemand > capacityIops ? capacityIops / storageDemand : 1;
 
     let nextCompletionS = Infinity;
     for (const activity of this.activities) {

@@ -4,17 +4,19 @@
  * costs from the scenario's `cluster:` and `image:` parameters (docs/SIMULATOR.md).
  */
 import type { ClusterParameters, ImageParameters } from '../../scenarios/parameters.js';
-import type {
-  CloneOptions,
-  CustomizationKind,
-  HypervisorDriver,
-  ImageRef,
-  Inventory,
-  SampleListener,
-  SamplerHandle,
-  SnapshotRef,
-  VmRef,
-  VmRole,
+import type { FaultSettings } from '../../scenarios/schema.js';
+import {
+  OperationError,
+  type CloneOptions,
+  type CustomizationKind,
+  type HypervisorDriver,
+  type ImageRef,
+  type Inventory,
+  type SampleListener,
+  type SamplerHandle,
+  type SnapshotRef,
+  type VmRef,
+  type VmRole,
 } from '../types.js';
 import { hashString, SeededRandom } from './random.js';
 import { ResourceModel, type Demand } from './resources.js';
@@ -27,6 +29,8 @@ export interface SimDriverOptions {
   /** Virtual time starts here (ms since the epoch). */
   startMs: number;
   timeScale?: number;
+  /** Injected faults; times are seconds since the driver opened. */
+  faults?: FaultSettings;
 }
 
 type GuestState = 'off' | 'booting' | 'running';
@@ -61,11 +65,15 @@ export class SimDriver implements HypervisorDriver {
   private nextId = 1;
   private placement = 0;
   private golden: ImageRef | undefined;
+  private readonly downHosts = new Set<string>();
+  /** Draws whether a clone attempt fails (its own stream, so faults do not shift timings). */
+  private readonly faultRandom: SeededRandom;
 
   constructor(private readonly options: SimDriverOptions) {
     const { cluster } = options;
     this.clock = new VirtualClock(options.startMs, options.timeScale ?? 0);
     this.hostNames = Array.from({ length: cluster.hosts }, (_, index) => `esx-${String(index + 1).padStart(2, '0')}.sim.local`);
+    this.faultRandom = new SeededRandom((options.seed ^ 0x5eed_fa17) >>> 0);
     this.resources = new ResourceModel(this.clock, {
       hosts: this.hostNames.map((name) => ({ name, cpuMhz: cluster.coresPerHost * cluster.coreMhz })),
       storageIops: cluster.storageIops,
@@ -77,6 +85,7 @@ export class SimDriver implements HypervisorDriver {
 
   async open(): Promise<Inventory> {
     const { cluster, image } = this.options;
+    this.scheduleFaults();
     return {
       endpoint: 'simulated',
       cluster: 'sim-cluster',
@@ -118,19 +127,23 @@ export class SimDriver implements HypervisorDriver {
     const { cluster } = this.options;
     const host = this.place(options.host);
     await this.work(options.name, { host, iops: cluster.linkedCloneIops, offloadedIops: 0, readShare: 0.2, cpuMhz: 300 }, cluster.linkedCloneS);
+    if (options.role === 'desktop') this.maybeFailClone(options.name);
     return this.register(options.name, options.role, host);
   }
 
   async instantClone(parentRef: VmRef, options: CloneOptions): Promise<VmRef> {
     const { cluster } = this.options;
     const parent = this.vm(parentRef);
-    if (parent.guest !== 'running') throw new Error(`instant clone from ${parent.name}: the parent is not running`);
+    this.checkHostUp(parent.host, `fork from ${parent.name}`, options.name);
+    if (parent.guest !== 'running') throw new OperationError(`instant clone from ${parent.name}: the parent is not running`, options.name);
     const forkDemand: Demand = { host: parent.host, iops: cluster.forkIops, offloadedIops: 0, readShare: 0.3, cpuMhz: cluster.forkCpuMhz };
     // The stun of the parent is serialized: one fork at a time passes through it.
     const turn = parent.forkQueue.then(() => this.work(options.name, forkDemand, cluster.forkSerialS));
-    parent.forkQueue = turn;
+    // The next fork waits for this one whether it succeeds or fails.
+    parent.forkQueue = turn.catch(() => undefined);
     await turn;
     await this.work(options.name, forkDemand, cluster.forkS);
+    this.maybeFailClone(options.name);
     const vm = this.register(options.name, options.role, parent.host);
     vm.guest = 'running';
     this.setSteady(vm, true);
@@ -154,6 +167,7 @@ export class SimDriver implements HypervisorDriver {
   async powerOn(vmRef: VmRef): Promise<void> {
     const { cluster, image } = this.options;
     const vm = this.vm(vmRef);
+    this.checkHostUp(vm.host, `power on ${vm.name}`, vm.name);
     await this.work(vm.name, { host: vm.host, iops: 10, offloadedIops: 0, readShare: 0.5, cpuMhz: 100 }, cluster.powerOnS);
     vm.guest = 'booting';
     vm.booted = this.work(
@@ -166,11 +180,14 @@ export class SimDriver implements HypervisorDriver {
         this.setSteady(vm, true);
       }
     });
+    // Whoever waits for the guest sees a failed boot; nobody waiting is not a crash.
+    vm.booted.catch(() => undefined);
   }
 
   async powerOff(vmRef: VmRef): Promise<void> {
     const vm = this.vm(vmRef);
     if (vm.guest === 'booting') await vm.booted;
+    this.checkHostUp(vm.host, `power off ${vm.name}`, vm.name);
     await this.work(vm.name, { host: vm.host, iops: 50, offloadedIops: 0, readShare: 0.3, cpuMhz: 300 }, this.options.cluster.powerOffS);
     vm.guest = 'off';
     this.setSteady(vm, false);
@@ -212,7 +229,12 @@ export class SimDriver implements HypervisorDriver {
 
   async destroy(vmRef: VmRef): Promise<void> {
     const vm = this.vm(vmRef);
-    if (vm.guest === 'booting') await vm.booted;
+    if (this.downHosts.has(vm.host)) {
+      // Unregistered from the inventory, as vCenter does with VMs of a lost host.
+      this.vms.delete(vm.id);
+      return;
+    }
+    if (vm.guest === 'booting') await vm.booted.catch(() => undefined);
     await this.work(vm.name, { host: vm.host, iops: 30, offloadedIops: 0, readShare: 0.2, cpuMhz: 200 }, this.options.cluster.destroyS);
     this.setSteady(vm, false);
     this.vms.delete(vm.id);
@@ -260,6 +282,7 @@ export class SimDriver implements HypervisorDriver {
 
   private async guestRunning(vm: SimVm): Promise<void> {
     if (vm.guest === 'booting') await vm.booted;
+    this.checkHostUp(vm.host, `reach the guest of ${vm.name}`, vm.name);
     if (vm.guest !== 'running') throw new Error(`${vm.name}: the guest is not running (power it on first)`);
   }
 
@@ -273,11 +296,42 @@ export class SimDriver implements HypervisorDriver {
   private place(host: string | undefined): string {
     if (host !== undefined) {
       if (!this.hostNames.includes(host)) throw new Error(`unknown simulated host ${host}`);
+      this.checkHostUp(host, 'place a VM');
       return host;
     }
-    const chosen = this.hostNames[this.placement % this.hostNames.length]!;
+    const live = this.hostNames.filter((name) => !this.downHosts.has(name));
+    if (live.length === 0) throw new OperationError('every host of the cluster is down', '');
+    const chosen = live[this.placement % live.length]!;
     this.placement++;
     return chosen;
+  }
+
+  private checkHostUp(host: string, what: string, vmName = ''): void {
+    if (this.downHosts.has(host)) throw new OperationError(`cannot ${what}: host ${host} is down`, vmName);
+  }
+
+  private scheduleFaults(): void {
+    const faults = this.options.faults ?? {};
+    const startMs = this.clock.nowMs();
+    for (const { host, atS } of faults.hostDown ?? []) {
+      const name = this.hostNames[host - 1];
+      if (!name) throw new Error(`fault hostDown: no host ${host}`);
+      this.clock.schedule(startMs + atS * 1000, () => {
+        this.downHosts.add(name);
+        for (const vm of this.vms.values()) if (vm.host === name) vm.guest = 'off';
+        this.resources.failHost(name, () => new OperationError(`host ${name} went down (injected fault)`, ''));
+      });
+    }
+    for (const { factor, fromS, toS } of faults.storageSlowdown ?? []) {
+      this.clock.schedule(startMs + fromS * 1000, () => this.resources.setStorageSlowdown(factor));
+      this.clock.schedule(startMs + toS * 1000, () => this.resources.setStorageSlowdown(1));
+    }
+  }
+
+  /** An injected clone failure, decided per attempt. */
+  private maybeFailClone(name: string): void {
+    const rate = this.options.faults?.cloneFailureRate ?? 0;
+    if (rate > 0 && this.faultRandom.next() < rate) throw new OperationError(`clone of ${name} failed (injected fault)`, name);
   }
 
   private register(name: string, role: VmRole, host: string): SimVm {

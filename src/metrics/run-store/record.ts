@@ -3,6 +3,7 @@
  * the report, compare runs or push the run into InfluxDB later. It never holds a secret.
  */
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../../errors.js';
@@ -53,6 +54,8 @@ export interface RunRecord {
   createdAt: string;
   finishedAt?: string;
   harness: { name: string; version: string; node: string };
+  /** The process that wrote the run, to tell a crashed run from one still going. */
+  process?: { pid: number; host: string };
   scenarioFile: string | null;
   scenario: Scenario;
   driver: { name: string; inventory: Inventory };
@@ -90,8 +93,65 @@ export async function readRun(dir: string): Promise<StoredRun> {
   if (record?.schemaVersion !== RUN_SCHEMA_VERSION || !Array.isArray(record.arms)) {
     throw new InputError(`${recordPath}: unsupported run record (schemaVersion ${String(record?.schemaVersion)}, expected ${RUN_SCHEMA_VERSION})`);
   }
+  if (record.status === 'running') await recoverUnfinished(dir, record);
   const samples = await readSamples(path.join(dir, RUN_FILES.samples), record);
   return { dir, record, samples };
+}
+
+/**
+ * A run folder whose run.json still says `running`: either the run is still going, or its
+ * process was killed or crashed. The arms not yet checkpointed are rebuilt from events.csv
+ * (desktops only: phases are recorded when an arm ends), and a run whose process is gone is
+ * marked failed, so its report says it is incomplete.
+ */
+async function recoverUnfinished(dir: string, record: RunRecord): Promise<void> {
+  const events = await readEvents(path.join(dir, RUN_FILES.events), record);
+  const known = new Set(record.arms.map((arm) => arm.name));
+  for (const spec of record.scenario.arms) {
+    if (known.has(spec.name)) continue;
+    const armEvents = events.filter((event) => event.arm === spec.name);
+    if (armEvents.length === 0) continue;
+    const first = armEvents[0]!;
+    const startMs = first.timeMs - first.tS * 1000;
+    record.arms.push({
+      name: spec.name, method: spec.method, desktopsRequested: spec.desktops,
+      startedAt: new Date(startMs).toISOString(), startMs, endMs: armEvents[armEvents.length - 1]!.timeMs,
+      phases: [], desktops: desktopRecords(armEvents), keptVms: [],
+    });
+  }
+  if (!processAlive(record.process)) {
+    record.status = 'failed';
+    record.error = 'the run stopped without finishing (its process is gone: killed or crashed); the figures cover what was gathered';
+  }
+}
+
+function processAlive(owner: RunRecord['process']): boolean {
+  if (!owner || owner.host !== hostname()) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readEvents(eventsPath: string, record: RunRecord): Promise<LifecycleEvent[]> {
+  let text: string;
+  try {
+    text = await readFile(eventsPath, 'utf8');
+  } catch {
+    return [];
+  }
+  const rows = parse(text, { columns: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true }) as Record<string, string>[];
+  const methods = new Map(record.scenario.arms.map((arm) => [arm.name, arm.method]));
+  return rows.flatMap((row): LifecycleEvent[] => {
+    const timeMs = Date.parse(row.time ?? '');
+    const method = methods.get(row.arm ?? '');
+    if (!Number.isFinite(timeMs) || !method || !row.kind || !row.desktop) return [];
+    const event: LifecycleEvent = { arm: row.arm!, method, desktop: row.desktop, host: row.host ?? '', kind: row.kind as LifecycleEvent['kind'], timeMs, tS: Number(row.tS) };
+    if (row.error) event.error = row.error;
+    return [event];
+  });
 }
 
 async function readSamples(samplesPath: string, record: RunRecord): Promise<ArmSample[]> {

@@ -4,8 +4,7 @@
  * customization (boot, customize, shut down), a snapshot, and the final power-on.
  */
 import pLimit from 'p-limit';
-import { OperationError } from '../../drivers/types.js';
-import { errorText, internalName, type Strategy } from './context.js';
+import { checkNotStopping, internalName, provisionDesktop, type Strategy } from './context.js';
 
 export const composerStrategy: Strategy = async (context) => {
   const { driver, scenario, recorder, desktopNames, created } = context;
@@ -21,29 +20,24 @@ export const composerStrategy: Strategy = async (context) => {
     return driver.snapshot(replica, 'replica');
   });
 
-  await Promise.all(desktopNames.map(async (name) => {
-    recorder.desktop(name, '', 'requested');
-    let host = '';
-    try {
-      const vm = await recorder.track('clone', () => composerProvisioning(() => driver.linkedClone(replicaSnapshot, { name, role: 'desktop' })));
-      host = vm.host;
-      created.push(vm);
-      recorder.desktop(name, host, 'cloned');
-      await recorder.track('customize', async () => {
-        await powerOps(() => driver.powerOn(vm));
-        await driver.customize(vm, 'quickprep');
-        await driver.snapshot(vm, 'quickprep');
-      });
-      recorder.desktop(name, host, 'customized');
-      await recorder.track('power-on', async () => {
-        await powerOps(() => driver.powerOn(vm));
-        recorder.desktop(name, host, 'powered-on');
-        await driver.waitUntilReady(vm);
-      });
-      recorder.desktop(name, host, 'ready');
-    } catch (error) {
-      if (!(error instanceof OperationError)) throw error;
-      recorder.desktop(name, host, 'failed', errorText(error));
-    }
-  }));
+  await Promise.all(desktopNames.map((name) => provisionDesktop(context, name, async (_attempt, track) => {
+    const vm = await recorder.track('clone', () => composerProvisioning(() => {
+      checkNotStopping(context);
+      return driver.linkedClone(replicaSnapshot, { name, role: 'desktop' });
+    }));
+    track(vm);
+    recorder.desktop(name, vm.host, 'cloned');
+    await recorder.track('customize', async () => {
+      await powerOps(() => driver.powerOn(vm));
+      await driver.customize(vm, 'quickprep');
+      await driver.snapshot(vm, 'quickprep');
+    });
+    recorder.desktop(name, vm.host, 'customized');
+    await recorder.track('power-on', async () => {
+      await powerOps(() => driver.powerOn(vm));
+      recorder.desktop(name, vm.host, 'powered-on');
+      await driver.waitUntilReady(vm);
+    });
+    recorder.desktop(name, vm.host, 'ready');
+  })));
 };

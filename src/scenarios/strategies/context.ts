@@ -1,4 +1,4 @@
-import type { HypervisorDriver, Inventory, VmRef } from '../../drivers/types.js';
+import { OperationError, type HypervisorDriver, type Inventory, type VmRef } from '../../drivers/types.js';
 import type { ArmRecorder } from '../recorder.js';
 import type { ArmSpec, Scenario } from '../schema.js';
 
@@ -12,6 +12,64 @@ export interface StrategyContext {
   desktopNames: string[];
   /** Everything the strategy created, in creation order, for teardown. */
   created: VmRef[];
+  /** True once no new desktop may start: interrupted, or too many desktops failed. */
+  stopping(): boolean;
+  /** Count a desktop that failed for good. */
+  desktopFailed(): void;
+}
+
+/** Thrown where a desktop would start while the run is stopping; it is simply not provisioned. */
+export class StopRequested extends Error {
+  override readonly name = 'StopRequested';
+}
+
+/** Call at the start of each desktop's first step (after its limiter admits it). */
+export function checkNotStopping(context: StrategyContext): void {
+  if (context.stopping()) throw new StopRequested('the run is stopping');
+}
+
+/**
+ * Provision one desktop: `attempt` is retried on operation failures (scenario `retries`,
+ * backoff `retryBackoffS` doubling), a partly created VM removed before the next try. A
+ * desktop that still fails is recorded as failed with its error.
+ */
+export async function provisionDesktop(
+  context: StrategyContext,
+  name: string,
+  attempt: (attemptIndex: number, track: (vm: VmRef) => void) => Promise<void>,
+): Promise<void> {
+  const { recorder, scenario, driver } = context;
+  recorder.desktop(name, '', 'requested');
+  for (let attemptIndex = 0; ; attemptIndex++) {
+    let vm: VmRef | undefined;
+    try {
+      await attempt(attemptIndex, (created) => {
+        vm = created;
+        context.created.push(created);
+      });
+      return;
+    } catch (error) {
+      if (error instanceof StopRequested) return;
+      if (!(error instanceof OperationError)) throw error;
+      if (vm) await removePartial(context, vm);
+      if (attemptIndex >= scenario.retries || context.stopping()) {
+        recorder.desktop(name, vm?.host ?? '', 'failed', errorText(error));
+        context.desktopFailed();
+        return;
+      }
+      await driver.clock.sleep(scenario.retryBackoffS * 1000 * 2 ** attemptIndex);
+    }
+  }
+}
+
+async function removePartial(context: StrategyContext, vm: VmRef): Promise<void> {
+  try {
+    await context.driver.destroy(vm);
+    const index = context.created.indexOf(vm);
+    if (index >= 0) context.created.splice(index, 1);
+  } catch {
+    // Left in `created`: teardown tries again and reports it if it stays.
+  }
 }
 
 /** A provisioning method, written once against the driver interface. */

@@ -6,7 +6,7 @@
  */
 import pLimit from 'p-limit';
 import { OperationError, type VmRef } from '../../drivers/types.js';
-import { errorText, internalName, type Strategy } from './context.js';
+import { checkNotStopping, errorText, internalName, provisionDesktop, type Strategy } from './context.js';
 
 export const instantCloneStrategy: Strategy = async (context) => {
   const { driver, scenario, recorder, desktopNames, created, inventory } = context;
@@ -30,31 +30,34 @@ export const instantCloneStrategy: Strategy = async (context) => {
   if (digest === 'not-supported') {
     recorder.notPerformed('digest', `the ${driver.name} driver has no way to compute a View Storage Accelerator digest`);
   }
-  const parents: VmRef[] = await recorder.track('parents', () => Promise.all(inventory.hosts.map(async (host, index) => {
-    const parent = await vcProvisioning(() => driver.linkedClone(replicaSnapshot, { name: internalName(context, `cp-parent-${index + 1}`), role: 'parent', host: host.name }));
-    created.push(parent);
-    await powerOps(() => driver.powerOn(parent));
-    await driver.prepareParent(parent);
-    return parent;
-  })));
+  // One parent per host; a host that fails its parent is left out, the others carry the pool.
+  const parents: VmRef[] = await recorder.track('parents', async () => {
+    const settled = await Promise.allSettled(inventory.hosts.map(async (host, index) => {
+      const parent = await vcProvisioning(() => driver.linkedClone(replicaSnapshot, { name: internalName(context, `cp-parent-${index + 1}`), role: 'parent', host: host.name }));
+      created.push(parent);
+      await powerOps(() => driver.powerOn(parent));
+      await driver.prepareParent(parent);
+      return parent;
+    }));
+    const ready = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure && !(failure.reason instanceof OperationError)) throw failure.reason;
+    if (ready.length === 0) throw new OperationError(`no parent VM could be prepared: ${errorText(failure?.reason)}`, '');
+    return ready;
+  });
 
-  await Promise.all(desktopNames.map(async (name, index) => {
-    recorder.desktop(name, '', 'requested');
-    const parent = parents[index % parents.length]!;
-    try {
-      await recorder.track('clone', () => instantCloneEngine(async () => {
-        const vm = await driver.instantClone(parent, { name, role: 'desktop', host: parent.host });
-        created.push(vm);
-        recorder.desktop(name, vm.host, 'cloned');
-        recorder.desktop(name, vm.host, 'powered-on');
-        await driver.customize(vm, 'cloneprep');
-        recorder.desktop(name, vm.host, 'customized');
-        await driver.waitUntilReady(vm);
-        recorder.desktop(name, vm.host, 'ready');
-      }));
-    } catch (error) {
-      if (!(error instanceof OperationError)) throw error;
-      recorder.desktop(name, parent.host, 'failed', errorText(error));
-    }
-  }));
+  await Promise.all(desktopNames.map((name, index) => provisionDesktop(context, name, (attempt, track) =>
+    recorder.track('clone', () => instantCloneEngine(async () => {
+      checkNotStopping(context);
+      // A retry moves to the next parent: the first one's host may be the trouble.
+      const parent = parents[(index + attempt) % parents.length]!;
+      const vm = await driver.instantClone(parent, { name, role: 'desktop', host: parent.host });
+      track(vm);
+      recorder.desktop(name, vm.host, 'cloned');
+      recorder.desktop(name, vm.host, 'powered-on');
+      await driver.customize(vm, 'cloneprep');
+      recorder.desktop(name, vm.host, 'customized');
+      await driver.waitUntilReady(vm);
+      recorder.desktop(name, vm.host, 'ready');
+    })))));
 };
