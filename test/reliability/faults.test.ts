@@ -5,13 +5,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { DesktopRecord } from '../../src/metrics/run-store/record.js';
 import { renderRunFolder } from '../../src/report/render.js';
 import { executeRun } from '../../src/scenarios/execute.js';
 import { tempDir } from '../helpers/cli.js';
 import { shippedScenario, simulate } from '../helpers/sim.js';
 
-const failedOf = (desktops: { failedS?: number; readyS?: number }[]) => desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined);
-const readyOf = (desktops: { readyS?: number }[]) => desktops.filter((desktop) => desktop.readyS !== undefined);
+const failedOf = (desktops: DesktopRecord[]) => desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined);
+const readyOf = (desktops: DesktopRecord[]) => desktops.filter((desktop) => desktop.readyS !== undefined);
 
 describe('faults, retries and failure limits', () => {
   it('retries failed clones with backoff: with enough retries every desktop becomes ready', async () => {

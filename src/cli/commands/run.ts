@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { EXIT_OK, EXIT_RUN_FAILED, InputError } from '../../errors.js';
@@ -64,6 +65,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     timeScale: args['time-scale'],
     set: args.set,
   });
+  const outDir = path.resolve(args.out);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new InputError(`--out ${args.out}: not a folder`);
   const gate = await prepareGate(args, scenario);
   const influx = influxSettingsFrom(args, scenario.influx);
   if (args.junit && !gate.active) throw new InputError('--junit needs a gate: --baseline with --max-regression, or gate: in the scenario');
@@ -92,7 +95,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     executed = await executeRun({
       scenario,
       scenarioFile: loaded.displayPath,
-      outDir: path.resolve(args.out),
+      outDir,
       harness,
       listener: progressReporter({ stream: stderr, quiet: args.quiet }),
       extraSinks: influx ? (runDir) => [new InfluxSink(createTransport(influx), {

@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { InputError } from '../../errors.js';
 import type { MetricBatch, RunIdentity, Sink } from '../sink.js';
 import type { ArmSample, LifecycleEvent } from '../types.js';
 import { EVENT_COLUMNS, RUN_FILES, SAMPLE_COLUMNS } from './files.js';
@@ -23,7 +24,11 @@ export class RunStoreSink implements Sink {
 
   async start(run: RunIdentity): Promise<void> {
     this.run = run;
-    await mkdir(this.dir, { recursive: true });
+    try {
+      await mkdir(this.dir, { recursive: true });
+    } catch (error) {
+      throw new InputError(`cannot create the run folder ${this.dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'point --out at a folder you can write');
+    }
     this.samples = createWriteStream(path.join(this.dir, RUN_FILES.samples));
     this.events = createWriteStream(path.join(this.dir, RUN_FILES.events));
     this.lineProtocol = createWriteStream(path.join(this.dir, RUN_FILES.lineProtocol));
