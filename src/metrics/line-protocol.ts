@@ -53,20 +53,21 @@ export function sampleLines(run: RunIdentity, sample: ArmSample): string[] {
     source: sample.host,
     vcenter: run.endpoint,
   };
-  const round = (value: number) => Number(value.toFixed(3));
-  return [
-    line('vsphere_host_cpu', { ...tags, cpu: 'instance-total' }, { usage_average: round(sample.cpuPct), usagemhz_average: round(sample.cpuMhz) }, sample.timeMs),
-    line('vsphere_host_disk', { ...tags, disk: 'instance-total' }, {
-      numberReadAveraged_average: round(sample.readIops),
-      numberWriteAveraged_average: round(sample.writeIops),
-    }, sample.timeMs),
-    line('vdibench_storage', tags, {
-      disk_read_iops: round(sample.diskReadIops),
-      disk_write_iops: round(sample.diskWriteIops),
-      host_read_iops: round(sample.readIops),
-      host_write_iops: round(sample.writeIops),
-    }, sample.timeMs),
-  ];
+  // A value the source did not give is left out (a gap), never written as zero.
+  const fields = (values: Record<string, number | null>): Fields => {
+    const present: Fields = {};
+    for (const [key, value] of Object.entries(values)) if (value !== null) present[key] = Number(value.toFixed(3));
+    return present;
+  };
+  const lines: string[] = [];
+  const add = (measurement: string, extraTags: Tags, values: Record<string, number | null>) => {
+    const present = fields(values);
+    if (Object.keys(present).length > 0) lines.push(line(measurement, { ...tags, ...extraTags }, present, sample.timeMs));
+  };
+  add('vsphere_host_cpu', { cpu: 'instance-total' }, { usage_average: sample.cpuPct, usagemhz_average: sample.cpuMhz });
+  add('vsphere_host_disk', { disk: 'instance-total' }, { numberReadAveraged_average: sample.readIops, numberWriteAveraged_average: sample.writeIops });
+  add('vdibench_storage', {}, { disk_read_iops: sample.diskReadIops, disk_write_iops: sample.diskWriteIops, host_read_iops: sample.readIops, host_write_iops: sample.writeIops });
+  return lines;
 }
 
 export function eventLine(run: RunIdentity, event: LifecycleEvent, sequence: number): string {

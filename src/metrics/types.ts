@@ -4,19 +4,22 @@
  */
 import type { Method } from '../scenarios/schema.js';
 
-/** One host over one sampling interval, averaged over that interval (as vCenter's 20 s realtime stats are). */
+/**
+ * One host over one sampling interval, averaged over that interval (as vCenter's 20 s
+ * realtime stats are). A value the source did not give is null: a gap, never a zero.
+ */
 export interface HostSample {
-  /** End of the interval, ms since the Unix epoch (the driver's clock). */
+  /** End of the interval, ms since the Unix epoch (the driver's clock, or vCenter's). */
   timeMs: number;
   host: string;
-  cpuPct: number;
-  cpuMhz: number;
+  cpuPct: number | null;
+  cpuMhz: number | null;
   /** Hypervisor-side: I/O the host issued. */
-  readIops: number;
-  writeIops: number;
+  readIops: number | null;
+  writeIops: number | null;
   /** Disk-side: I/O the storage served for this host, including offloaded (VAAI) copies. */
-  diskReadIops: number;
-  diskWriteIops: number;
+  diskReadIops: number | null;
+  diskWriteIops: number | null;
 }
 
 /** A host sample as stored: tagged with its arm and placed on the arm's own time axis. */

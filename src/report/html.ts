@@ -243,6 +243,14 @@ function histogram(arms: ArmRecord[]): { labels: string[]; counts: number[][] } 
   return { labels, counts };
 }
 
+type GapPoint = [x: number, y: number | null];
+
+/** LTTB for a series without gaps; one with gaps is thinned evenly so its gaps stay visible. */
+function downsample(points: GapPoint[]): GapPoint[] {
+  if (points.every((point) => point[1] !== null)) return lttb(points as Point[], MAX_SERIES_POINTS);
+  return thinSteps(points as Point[], MAX_SERIES_POINTS) as GapPoint[];
+}
+
 export function chartData(run: StoredRun, summary: RunSummary) {
   const capacity = clusterCpuMhz(run.record);
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -250,15 +258,15 @@ export function chartData(run: StoredRun, summary: RunSummary) {
     arms: summary.arms.map((arm, index) => {
       const record = run.record.arms.find((candidate) => candidate.name === arm.name);
       const points = clusterSeries(run.samples.filter((sample) => sample.arm === arm.name), capacity);
-      const iops: Point[] = points.map((point) => [round(point.tS, 1), Math.round(point.iops)]);
-      const cpu: Point[] = points.map((point) => [round(point.tS, 1), round(point.cpuPct, 2)]);
+      const iops = points.map((point): GapPoint => [round(point.tS, 1), point.iops === null ? null : Math.round(point.iops)]);
+      const cpu = points.map((point): GapPoint => [round(point.tS, 1), point.cpuPct === null ? null : round(point.cpuPct, 2)]);
       const readyTimes = (record?.desktops ?? []).flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS])).sort((a, b) => a - b);
       const ready: Point[] = [[0, 0], ...readyTimes.map((time, count): Point => [round(time, 1), count + 1])];
       return {
         name: arm.name,
         colour: ARM_COLOURS[index % ARM_COLOURS.length]!,
-        iops: lttb(iops, MAX_SERIES_POINTS),
-        cpu: lttb(cpu, MAX_SERIES_POINTS),
+        iops: downsample(iops),
+        cpu: downsample(cpu),
         ready: thinSteps(ready, MAX_SERIES_POINTS),
         phases: arm.phases.map((phase) => ({ name: phase.name, start: phase.startS, end: phase.startS + phase.durationS, performed: phase.performed })),
       };

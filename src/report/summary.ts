@@ -8,16 +8,27 @@ import type { ArmSummary, RunSummary } from './summary-types.js';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
-/** One point of the cluster-wide series: all hosts' samples that end at the same instant. */
+/**
+ * One point of the cluster-wide series: all hosts' samples that end at the same instant.
+ * Storage IOPS are disk-side when the source gives them, else hypervisor-side; a value no
+ * host gave is null (a gap).
+ */
 export interface ClusterPoint {
   tS: number;
   /** Length of the interval this point averages. */
   intervalS: number;
-  iops: number;
-  readIops: number;
-  writeIops: number;
-  hostIops: number;
-  cpuPct: number;
+  iops: number | null;
+  readIops: number | null;
+  writeIops: number | null;
+  hostIops: number | null;
+  cpuPct: number | null;
+}
+
+/** Sum of the values present; null when none is. */
+function sumPresent(values: (number | null)[]): number | null {
+  let sum: number | null = null;
+  for (const value of values) if (value !== null) sum = (sum ?? 0) + value;
+  return sum;
 }
 
 export function clusterSeries(samples: ArmSample[], clusterCpuMhz: number): ClusterPoint[] {
@@ -32,22 +43,26 @@ export function clusterSeries(samples: ArmSample[], clusterCpuMhz: number): Clus
   for (const timeMs of [...byTime.keys()].sort((a, b) => a - b)) {
     const group = byTime.get(timeMs)!;
     const tS = group[0]!.tS;
-    let readIops = 0, writeIops = 0, hostIops = 0, cpuMhz = 0, cpuPct = 0;
-    for (const sample of group) {
-      readIops += sample.diskReadIops;
-      writeIops += sample.diskWriteIops;
-      hostIops += sample.readIops + sample.writeIops;
-      cpuMhz += sample.cpuMhz;
-      cpuPct += sample.cpuPct;
-    }
+    const diskRead = sumPresent(group.map((sample) => sample.diskReadIops));
+    const diskWrite = sumPresent(group.map((sample) => sample.diskWriteIops));
+    const hostRead = sumPresent(group.map((sample) => sample.readIops));
+    const hostWrite = sumPresent(group.map((sample) => sample.writeIops));
+    const hostIops = sumPresent([hostRead, hostWrite]);
+    const diskSide = diskRead !== null || diskWrite !== null;
+    const readIops = diskSide ? diskRead : hostRead;
+    const writeIops = diskSide ? diskWrite : hostWrite;
+    const cpuMhz = sumPresent(group.map((sample) => sample.cpuMhz));
+    const cpuPcts = group.flatMap((sample) => (sample.cpuPct === null ? [] : [sample.cpuPct]));
+    const everyHostMhz = group.every((sample) => sample.cpuMhz !== null);
     points.push({
       tS,
       intervalS: Math.max(0, tS - previousS),
-      iops: readIops + writeIops,
+      iops: sumPresent([readIops, writeIops]),
       readIops,
       writeIops,
       hostIops,
-      cpuPct: clusterCpuMhz > 0 ? (100 * cpuMhz) / clusterCpuMhz : cpuPct / group.length,
+      cpuPct: clusterCpuMhz > 0 && cpuMhz !== null && everyHostMhz ? (100 * cpuMhz) / clusterCpuMhz
+        : cpuPcts.length > 0 ? cpuPcts.reduce((sum, value) => sum + value, 0) / cpuPcts.length : null,
     });
     previousS = tS;
   }
@@ -65,9 +80,13 @@ export function summarizeArm(arm: ArmRecord, samples: ArmSample[], clusterCpuMhz
   const series = clusterSeries(samples.filter((sample) => sample.arm === arm.name), clusterCpuMhz);
   const readyTimes = arm.desktops.flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS])).sort((a, b) => a - b);
   const failed = arm.desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined).length;
-  const totalIos = series.reduce((sum, point) => sum + point.iops * point.intervalS, 0);
-  const spanS = series.reduce((sum, point) => sum + point.intervalS, 0);
-  const cpuSeconds = series.reduce((sum, point) => sum + point.cpuPct * point.intervalS, 0);
+  // Gaps count neither as zero nor as time: averages cover the intervals that have data.
+  const withIops = series.filter((point) => point.iops !== null);
+  const withCpu = series.filter((point) => point.cpuPct !== null);
+  const totalIos = withIops.reduce((sum, point) => sum + point.iops! * point.intervalS, 0);
+  const spanS = withIops.reduce((sum, point) => sum + point.intervalS, 0);
+  const cpuSpanS = withCpu.reduce((sum, point) => sum + point.intervalS, 0);
+  const cpuSeconds = withCpu.reduce((sum, point) => sum + point.cpuPct! * point.intervalS, 0);
   const max = (values: number[]) => values.reduce((best, value) => Math.max(best, value), 0);
   const p = (fraction: number) => {
     const value = percentile(readyTimes, fraction);
@@ -79,11 +98,11 @@ export function summarizeArm(arm: ArmRecord, samples: ArmSample[], clusterCpuMhz
     desktops: { requested: arm.desktopsRequested, ready: readyTimes.length, failed },
     deployTimeS: readyTimes.length ? round(readyTimes[readyTimes.length - 1]!) : null,
     phases: arm.phases.map((phase) => ({ name: phase.name, startS: round(phase.startS), durationS: round(phase.durationS), performed: phase.performed })),
-    peakIops: Math.round(max(series.map((point) => point.iops))),
+    peakIops: Math.round(max(withIops.map((point) => point.iops!))),
     avgIops: spanS > 0 ? Math.round(totalIos / spanS) : 0,
     totalIos: Math.round(totalIos),
-    peakCpuPct: round(max(series.map((point) => point.cpuPct))),
-    avgCpuPct: spanS > 0 ? round(cpuSeconds / spanS) : 0,
+    peakCpuPct: round(max(withCpu.map((point) => point.cpuPct!))),
+    avgCpuPct: cpuSpanS > 0 ? round(cpuSeconds / cpuSpanS) : 0,
     desktopReadyS: { p50: p(0.5), p95: p(0.95), max: p(1) },
   };
 }

@@ -81,7 +81,7 @@ describe('faults, retries and failure limits', () => {
     expect(slowed.summaries[0]!.deployTimeS!).toBeGreaterThan(base.summaries[0]!.deployTimeS! * 1.1);
     const inWindow = slowed.outcome.samples.filter((sample) => sample.tS > 120 && sample.tS <= 250);
     const byTime = new Map<number, number>();
-    for (const sample of inWindow) byTime.set(sample.tS, (byTime.get(sample.tS) ?? 0) + sample.diskReadIops + sample.diskWriteIops);
+    for (const sample of inWindow) byTime.set(sample.tS, (byTime.get(sample.tS) ?? 0) + sample.diskReadIops! + sample.diskWriteIops!);
     expect(Math.max(...byTime.values())).toBeLessThanOrEqual(24_000 / 4 + 1);
   });
 

@@ -58,7 +58,7 @@ describe('calibration against the reference measurement (defaults, 100 desktops)
 function clusterIops(run: SimRun, arm: string): { tS: number; iops: number }[] {
   const byTime = new Map<number, number>();
   for (const sample of run.outcome.samples.filter((candidate) => candidate.arm === arm)) {
-    byTime.set(sample.tS, (byTime.get(sample.tS) ?? 0) + sample.diskReadIops + sample.diskWriteIops);
+    byTime.set(sample.tS, (byTime.get(sample.tS) ?? 0) + sample.diskReadIops! + sample.diskWriteIops!);
   }
   return [...byTime.entries()].map(([tS, iops]) => ({ tS, iops })).sort((a, b) => a.tS - b.tS);
 }

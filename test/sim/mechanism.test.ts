@@ -84,7 +84,7 @@ describe('the sim driver is a mechanism', () => {
       expect(sample.cpuPct).toBeGreaterThanOrEqual(0);
       expect(sample.cpuPct).toBeLessThanOrEqual(100 + 1e-9);
       expect(sample.readIops).toBeGreaterThanOrEqual(0);
-      expect(sample.diskReadIops + sample.diskWriteIops).toBeGreaterThanOrEqual(sample.readIops + sample.writeIops - 1e-6);
+      expect(sample.diskReadIops! + sample.diskWriteIops!).toBeGreaterThanOrEqual(sample.readIops! + sample.writeIops! - 1e-6);
     }
   });
 });

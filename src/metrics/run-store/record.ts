@@ -175,11 +175,12 @@ async function readSamples(samplesPath: string, record: RunRecord): Promise<ArmS
     const method = methods.get(arm);
     // A torn last line (a crashed run) is skipped, not fatal.
     if (!Number.isFinite(timeMs) || !method) continue;
+    const value = (cell: string | undefined) => (cell === undefined || cell === '' ? null : Number(cell));
     samples.push({
       timeMs, arm, method, host: row.host ?? '', tS: Number(row.tS),
-      cpuPct: Number(row.cpuPct), cpuMhz: Number(row.cpuMhz),
-      readIops: Number(row.readIops), writeIops: Number(row.writeIops),
-      diskReadIops: Number(row.diskReadIops), diskWriteIops: Number(row.diskWriteIops),
+      cpuPct: value(row.cpuPct), cpuMhz: value(row.cpuMhz),
+      readIops: value(row.readIops), writeIops: value(row.writeIops),
+      diskReadIops: value(row.diskReadIops), diskWriteIops: value(row.diskWriteIops),
     });
   }
   return samples;

@@ -60,12 +60,14 @@ export class RunStoreSink implements Sink {
 }
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+/** A gap stays an empty cell. */
+const cell = (value: number | null, digits: number) => (value === null ? '' : round(value, digits));
 
 function sampleRow(sample: ArmSample): (string | number)[] {
   return [
     new Date(sample.timeMs).toISOString(), round(sample.tS), sample.arm, sample.method, sample.host,
-    round(sample.cpuPct, 2), round(sample.cpuMhz, 1), round(sample.readIops, 1), round(sample.writeIops, 1),
-    round(sample.diskReadIops, 1), round(sample.diskWriteIops, 1),
+    cell(sample.cpuPct, 2), cell(sample.cpuMhz, 1), cell(sample.readIops, 1), cell(sample.writeIops, 1),
+    cell(sample.diskReadIops, 1), cell(sample.diskWriteIops, 1),
   ];
 }
 

@@ -1,0 +1,187 @@
+// vcsim for vdibench's tests: govmomi's vCenter simulator (Debian package
+// golang-github-vmware-govmomi-dev, 0.24) as a server, with TLS, fixed credentials, a
+// golden image with a snapshot, and an API version of our choosing.
+//
+// govmomi 0.24's simulator has no InstantClone_Task. It is EMULATED here through the
+// library's own object-wrapping mechanism (simulator.Map.Put of a type that embeds
+// *simulator.VirtualMachine, as in its example_extend_test.go): a running VM without
+// snapshots (an instant-clone parent, or a desktop forked from one) is wrapped when it
+// powers on, and the wrapper's InstantCloneTask clones it on the same host and powers the
+// clone on. Memory sharing and vmFork timing are not emulated.
+//
+// Build: GO111MODULE=off GOPATH=/usr/share/gocode go build -o vcsim .
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/pem"
+	"flag"
+	"fmt"
+	"log"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/vmware/govmomi"
+	"github.com/vmware/govmomi/find"
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
+	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+// instantCloneTaskBody is the SOAP body of InstantClone_Task (absent from govmomi 0.24's methods).
+type instantCloneTaskBody struct {
+	Req    *types.InstantClone_Task         `xml:"urn:vim25 InstantClone_Task,omitempty"`
+	Res    *types.InstantClone_TaskResponse `xml:"InstantClone_TaskResponse,omitempty"`
+	Fault_ *soap.Fault                      `xml:"http://schemas.xmlsoap.org/soap/envelope/ Fault,omitempty"`
+}
+
+func (b *instantCloneTaskBody) Fault() *soap.Fault { return b.Fault_ }
+
+// ForkableVM adds InstantClone_Task to a running VM.
+type ForkableVM struct {
+	*simulator.VirtualMachine
+}
+
+func (vm *ForkableVM) InstantCloneTask(ctx *simulator.Context, req *types.InstantClone_Task) soap.HasFault {
+	body := &instantCloneTaskBody{}
+	if vm.Runtime.PowerState != types.VirtualMachinePowerStatePoweredOn {
+		body.Fault_ = simulator.Fault("the source of an instant clone must be powered on", &types.InvalidPowerState{
+			RequestedState: types.VirtualMachinePowerStatePoweredOn,
+			ExistingState:  vm.Runtime.PowerState,
+		})
+		return body
+	}
+	clone := vm.VirtualMachine.CloneVMTask(ctx, &types.CloneVM_Task{
+		This:   vm.Self,
+		Folder: *vm.Parent,
+		Name:   req.Spec.Name,
+		Spec:   types.VirtualMachineCloneSpec{Location: req.Spec.Location},
+	}).(*methods.CloneVM_TaskBody)
+	if clone.Fault_ != nil {
+		body.Fault_ = clone.Fault_
+		return body
+	}
+	task := simulator.Map.Get(clone.Res.Returnval).(*simulator.Task)
+	if task.Info.Error == nil {
+		ref := task.Info.Result.(types.ManagedObjectReference)
+		if forked, ok := simulator.Map.Get(ref).(*simulator.VirtualMachine); ok {
+			forked.PowerOnVMTask(ctx, &types.PowerOnVM_Task{This: ref})
+		}
+	}
+	body.Res = &types.InstantClone_TaskResponse{Returnval: task.Self}
+	return body
+}
+
+// forkOnPowerOn wraps VMs that power on without snapshots, so they can be forked.
+type forkOnPowerOn struct{}
+
+func (forkOnPowerOn) Reference() types.ManagedObjectReference {
+	return types.ManagedObjectReference{Type: "VdibenchHandler", Value: "instant-clone"}
+}
+func (forkOnPowerOn) PutObject(mo.Reference)                    {}
+func (forkOnPowerOn) RemoveObject(types.ManagedObjectReference) {}
+func (forkOnPowerOn) UpdateObject(obj mo.Reference, changes []types.PropertyChange) {
+	for _, change := range changes {
+		if change.Name != "runtime.powerState" {
+			continue
+		}
+		vm, ok := simulator.Map.Get(obj.Reference()).(*simulator.VirtualMachine)
+		if ok && vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn && vm.Snapshot == nil {
+			simulator.Map.Put(&ForkableVM{vm})
+		}
+	}
+}
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "address to listen on")
+	user := flag.String("user", "vdibench", "user name")
+	password := flag.String("password", "vdibench-pass", "password")
+	apiVersion := flag.String("api-version", "7.0", "vSphere API version the server reports")
+	hosts := flag.Int("hosts", 4, "hosts in the cluster")
+	golden := flag.String("golden", "golden-win10", "name of the golden image VM")
+	snapshot := flag.String("snapshot", "base", "name of the golden image's snapshot")
+	certOut := flag.String("cert-out", "", "write the server's TLS certificate (PEM) here")
+	flag.Parse()
+
+	model := simulator.VPX()
+	model.Datacenter = 1
+	model.Cluster = 1
+	model.ClusterHost = *hosts
+	model.Host = 0
+	model.Machine = 1
+	model.Datastore = 1
+	model.ServiceContent.About.ApiVersion = *apiVersion
+	model.ServiceContent.About.Version = *apiVersion + ".0"
+	model.ServiceContent.About.FullName = "VMware vCenter Server " + *apiVersion + ".0 (govmomi simulator for vdibench)"
+	if err := model.Create(); err != nil {
+		log.Fatal(err)
+	}
+	simulator.Map.AddHandler(forkOnPowerOn{})
+	model.Service.TLS = new(tls.Config)
+	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *password)}
+	server := model.Service.NewServer()
+
+	if *certOut != "" {
+		file, err := os.Create(*certOut)
+		if err != nil {
+			log.Fatal(err)
+		}
+		_ = pem.Encode(file, &pem.Block{Type: "CERTIFICATE", Bytes: server.Certificate().Raw})
+		_ = file.Close()
+	}
+	if err := prepareGolden(server.URL, *golden, *snapshot); err != nil {
+		log.Fatal(err)
+	}
+
+	u := *server.URL
+	u.User = nil
+	fmt.Printf("VCSIM_URL=%s\n", u.String())
+	os.Stdout.Sync()
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	<-stop
+	server.Close()
+	model.Remove()
+}
+
+// prepareGolden renames the model's first VM to the golden image, powers it off and snapshots it.
+func prepareGolden(u *url.URL, name, snapshot string) error {
+	ctx := context.Background()
+	client, err := govmomi.NewClient(ctx, u, true)
+	if err != nil {
+		return err
+	}
+	defer client.Logout(ctx)
+	finder := find.NewFinder(client.Client, true)
+	datacenter, err := finder.DefaultDatacenter(ctx)
+	if err != nil {
+		return err
+	}
+	finder.SetDatacenter(datacenter)
+	vms, err := finder.VirtualMachineList(ctx, "*")
+	if err != nil || len(vms) == 0 {
+		return fmt.Errorf("no VM in the model: %v", err)
+	}
+	vm := vms[0]
+	if task, err := vm.PowerOff(ctx); err == nil {
+		_ = task.Wait(ctx)
+	}
+	task, err := vm.Rename(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := task.Wait(ctx); err != nil {
+		return err
+	}
+	task, err = vm.CreateSnapshot(ctx, snapshot, "vdibench golden image", false, false)
+	if err != nil {
+		return err
+	}
+	return task.Wait(ctx)
+}
