@@ -6,11 +6,13 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_BAD_INPUT, EXIT_RUN_FAILED, InputError, isUserError } from '../errors.js';
+import { cleanupCommand } from './commands/cleanup.js';
 import { compareCommand } from './commands/compare.js';
 import { gateCommand } from './commands/gate.js';
 import { listCommand } from './commands/list.js';
 import { pushCommand } from './commands/push.js';
 import { influxOptions } from './influx-options.js';
+import { vsphereOptions } from './vsphere-options.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand, runOptions, type RunArgs } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
@@ -65,6 +67,12 @@ async function main(argv: string[]): Promise<number> {
         if (!runDir) throw new InputError('bench push: name a run folder, e.g. bench push reports/<run-id> --influx-url http://localhost:8086 --influx-db vdibench');
         return pushCommand({ ...args, 'run-dir': runDir, quiet: args.quiet });
       })())
+    .command('cleanup', 'list VMs that runs left behind (by name prefix) and, with --yes, delete them',
+      (y) => vsphereOptions(y
+        .option('driver', { type: 'string', default: 'vsphere', describe: 'driver whose leftovers to look for: vsphere' })
+        .option('name-prefix', { type: 'string', default: 'vdibench-', describe: 'prefix of the VMs to look for' })
+        .option('yes', { type: 'boolean', default: false, describe: 'delete what was found (each deletion is logged)' })),
+      (args) => handle(() => cleanupCommand({ ...args, driver: args.driver, 'name-prefix': args['name-prefix'], yes: args.yes }))())
     .command('gate [run-dir]', 'check a stored run against a baseline and the scenario\'s expected bands; a regression exits 99',
       (y) => y.positional('run-dir', { type: 'string', describe: 'a folder written by `bench run`' })
         .option('baseline', { type: 'string', describe: 'run folder or summary.json to compare with' })
@@ -76,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
         if (!runDir) throw new InputError('bench gate: name a run folder, e.g. bench gate reports/<run-id> --baseline reports/<baseline>');
         return gateCommand({ 'run-dir': runDir, baseline: args.baseline, 'max-regression': args['max-regression'], junit: args.junit, json: args.json });
       })())
-    .demandCommand(1, 'name a command: run, list, validate, report, compare, gate or push')
+    .demandCommand(1, 'name a command: run, list, validate, report, compare, gate, push or cleanup')
     .strict()
     .recommendCommands()
     .version(harness.version)

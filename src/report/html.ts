@@ -149,9 +149,11 @@ export function verdict(arms: ArmSummary[]): string {
   const byPeak = [...arms].sort((a, b) => a.peakIops - b.peakIops);
   const low = byPeak[0]!;
   const high = byPeak[byPeak.length - 1]!;
+  const timeSentence = `${fast.name} deployed fastest: ${formatSeconds(fast.deployTimeS)} against ${formatSeconds(slow.deployTimeS)} for ${slow.name} `
+    + `(${timeRatio.toFixed(1)}x faster).`;
+  if (high.peakIops <= 0) return `${timeSentence} No storage load was measured.`;
   const peakRatio = high.peakIops / Math.max(low.peakIops, 1);
-  return `${fast.name} deployed fastest: ${formatSeconds(fast.deployTimeS)} against ${formatSeconds(slow.deployTimeS)} for ${slow.name} `
-    + `(${timeRatio.toFixed(1)}x faster). ${low.name} had the lowest peak storage load: ${formatNumber(low.peakIops)} IOPS `
+  return `${timeSentence} ${low.name} had the lowest peak storage load: ${formatNumber(low.peakIops)} IOPS `
     + `against ${formatNumber(high.peakIops)} for ${high.name} (${peakRatio.toFixed(1)}x lower).`;
 }
 

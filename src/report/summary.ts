@@ -61,8 +61,10 @@ export function clusterSeries(samples: ArmSample[], clusterCpuMhz: number): Clus
       readIops,
       writeIops,
       hostIops,
-      cpuPct: clusterCpuMhz > 0 && cpuMhz !== null && everyHostMhz ? (100 * cpuMhz) / clusterCpuMhz
-        : cpuPcts.length > 0 ? cpuPcts.reduce((sum, value) => sum + value, 0) / cpuPcts.length : null,
+      // The hosts' own percentages (what vCenter reports as cpu.usage); MHz over capacity only where they are missing.
+      cpuPct: cpuPcts.length === group.length ? cpuPcts.reduce((sum, value) => sum + value, 0) / cpuPcts.length
+        : clusterCpuMhz > 0 && cpuMhz !== null && everyHostMhz ? (100 * cpuMhz) / clusterCpuMhz
+          : cpuPcts.length > 0 ? cpuPcts.reduce((sum, value) => sum + value, 0) / cpuPcts.length : null,
     });
     previousS = tS;
   }

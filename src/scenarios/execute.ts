@@ -31,6 +31,8 @@ export interface ExecuteOptions {
   startMs?: number;
   /** Interruption: see RunInput. */
   signal?: AbortSignal;
+  /** The vsphere driver's password (never part of the scenario or run.json). */
+  vspherePassword?: string;
   skipTeardown?: () => boolean;
 }
 
@@ -56,10 +58,16 @@ function uniqueRunDir(outDir: string, runId: string): { runId: string; runDir: s
 export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult> {
   const { scenario } = options;
   const startMs = options.startMs ?? Math.floor(Date.now() / 1000) * 1000;
-  const driver = options.driver ?? createDriver(scenario, { startMs });
-  // Connect and discover before any folder exists: a refused connection leaves nothing behind.
-  const inventory = await driver.open();
   const { runId, runDir } = uniqueRunDir(options.outDir, makeRunId(startMs, scenario.name));
+  const driver = options.driver ?? createDriver(scenario, { startMs, runId, vspherePassword: options.vspherePassword });
+  // Connect and discover before any folder exists: a refused connection leaves nothing behind.
+  let inventory;
+  try {
+    inventory = await driver.open();
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw error;
+  }
 
   const record: RunRecord = {
     schemaVersion: RUN_SCHEMA_VERSION,

@@ -19,6 +19,7 @@ import {
   type ArmSpec,
   type Scenario,
   type ScenarioFile,
+  type VsphereFileSettings,
 } from './schema.js';
 
 /** Aliases allowed in one document; far below what an alias bomb needs. */
@@ -43,6 +44,8 @@ export interface ScenarioOverrides {
   timeScale?: number;
   /** `path=value` pairs, e.g. `cluster.hosts=8`. */
   set?: string[];
+  /** vsphere settings from flags and the environment (they win over the file). */
+  vsphere?: VsphereFileSettings;
 }
 
 type PathKey = string | number;
@@ -142,6 +145,10 @@ function checkGates(loaded: LoadedScenarioFile): void {
   }
 }
 
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== '')) as Partial<T>;
+}
+
 function toFraction(value: number | string): number {
   return (typeof value === 'number' ? value : Number(value.replace('%', '').trim())) / 100;
 }
@@ -213,6 +220,7 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
     retryBackoffS: entry.retryBackoffS ?? fileDefaults.retryBackoffS ?? 5,
     maxFailedDesktops: entry.maxFailedDesktops ?? fileDefaults.maxFailedDesktops ?? 0,
     faults: { ...fileDefaults.faults, ...entry.faults },
+    vsphere: { ...fileDefaults.vsphere, ...entry.vsphere, ...definedOnly(overrides.vsphere ?? {}) },
     gate: {
       maxRegression: Object.fromEntries(Object.entries(entry.gate?.maxRegression ?? {}).map(([metric, value]) => [metric, toFraction(value)])),
       expect: entry.gate?.expect ?? {},
@@ -242,6 +250,15 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
   const resolved = checked.data as Scenario;
   for (const { host } of resolved.faults.hostDown ?? []) {
     if (host > resolved.cluster.hosts) throw new InputError(`faults.hostDown in scenario "${name}": host ${host}, but the cluster has ${resolved.cluster.hosts} hosts`);
+  }
+  if (resolved.driver === 'vsphere') {
+    const missing = [
+      ['url', '--vsphere-url or VSPHERE_URL'], ['user', '--vsphere-user or VSPHERE_USER'], ['goldenImage', '--golden-image'],
+    ].filter(([key]) => !resolved.vsphere[key as keyof typeof resolved.vsphere]);
+    if (missing.length > 0) {
+      throw new InputError(`the vsphere driver needs ${missing.map(([key, how]) => `${key} (${how}, or vsphere.${key} in the scenario file)`).join(', ')}`);
+    }
+    if (resolved.vsphere.insecure && resolved.vsphere.ca) throw new InputError('--insecure and --ca exclude each other: trust a CA, or (in a lab) trust anything');
   }
   const hasFaults = Object.values(resolved.faults).some((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
   if (hasFaults && resolved.driver !== 'sim') throw new InputError(`faults in scenario "${name}": only the sim driver injects faults, not ${resolved.driver}`);
@@ -310,8 +327,9 @@ function describeIssue(issue: z.core.$ZodIssue, document: Document.Parsed, lineC
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     const { line, col } = keyPosition(document, lineCounter, issuePath, key);
-    if (issuePath[issuePath.length - 1] === 'influx' && /^(password|token|pass|secret)$/i.test(key)) {
-      const variable = /token/i.test(key) ? 'INFLUX_TOKEN' : 'INFLUX_PASSWORD';
+    const section = issuePath[issuePath.length - 1];
+    if ((section === 'influx' || section === 'vsphere') && /^(password|token|pass|secret)$/i.test(key)) {
+      const variable = section === 'vsphere' ? 'VSPHERE_PASSWORD' : /token/i.test(key) ? 'INFLUX_TOKEN' : 'INFLUX_PASSWORD';
       return { line, col, message: `"${key}" does not belong in a scenario file: secrets come from the environment (${variable}, or ${variable}_FILE naming a 0600 file)` };
     }
     const known = keysAllowedAt(issuePath);
@@ -333,12 +351,13 @@ function keysAllowedAt(issuePath: PathKey[]): string[] {
   const [first, , third, fourth] = issuePath;
   if (issuePath.length === 0) return knownKeys.file;
   if (first === 'defaults' && issuePath.length === 1) return knownKeys.settings;
-  if (first === 'defaults' && issuePath.length === 2) return knownKeys[issuePath[1] as 'cluster' | 'image' | 'horizon' | 'influx' | 'faults'] ?? [];
+  if (first === 'defaults' && issuePath.length === 2) return knownKeys[issuePath[1] as 'cluster' | 'image' | 'horizon' | 'influx' | 'faults' | 'vsphere'] ?? [];
   if (first === 'scenarios' && issuePath.length === 2) return knownKeys.scenario;
   if (first === 'scenarios' && third === 'arms' && typeof fourth === 'number') return knownKeys.arm;
   if (first === 'scenarios' && third === 'gate' && issuePath.length === 3) return knownKeys.gate;
   if ((first === 'scenarios' && third === 'influx' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'influx')) return knownKeys.influx;
   if ((first === 'scenarios' && third === 'faults' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'faults' && issuePath.length === 2)) return knownKeys.faults;
+  if ((first === 'scenarios' && third === 'vsphere' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'vsphere' && issuePath.length === 2)) return knownKeys.vsphere;
   if (first === 'scenarios' && issuePath.length === 3) return knownKeys[third as 'cluster' | 'image' | 'horizon'] ?? [];
   return [];
 }

@@ -18,7 +18,7 @@ import {
 export const METHODS = ['composer', 'instant-clone'] as const;
 export type Method = (typeof METHODS)[number];
 
-export const DRIVERS = ['sim'] as const;
+export const DRIVERS = ['sim', 'vsphere'] as const;
 export type DriverName = (typeof DRIVERS)[number];
 
 export const MAX_DESKTOPS = 100_000;
@@ -57,6 +57,22 @@ const influxSchema = z.strictObject({
   bucket: z.string().min(1).max(200),
 }).partial();
 
+/** Where and how the vsphere driver connects; never the password (VSPHERE_PASSWORD). */
+const vsphereSchema = z.strictObject({
+  url: z.string().min(1).max(2000),
+  user: z.string().min(1).max(200),
+  goldenImage: z.string().min(1).max(200),
+  snapshot: z.string().min(1).max(200),
+  datastore: z.string().min(1).max(200),
+  cluster: z.string().min(1).max(200),
+  insecure: z.boolean(),
+  ca: z.string().min(1).max(2000),
+  readyWhen: z.enum(['tools', 'powered-on']),
+  readyTimeoutS: z.number().min(1).max(86_400),
+}).partial();
+
+export type VsphereFileSettings = z.infer<typeof vsphereSchema>;
+
 /** Faults the `sim` driver injects, so failure handling can be tested deterministically. */
 const faultsSchema = z.strictObject({
   /** Probability that one clone attempt fails. */
@@ -84,6 +100,7 @@ const commonSettings = {
   image: imageSchema.partial(),
   horizon: horizonSchema.partial(),
   influx: influxSchema,
+  vsphere: vsphereSchema,
   retries: z.number().int().min(0).max(10),
   retryBackoffS: z.number().min(0).max(3600),
   maxFailedDesktops: z.number().int().min(0).max(MAX_DESKTOPS),
@@ -121,7 +138,7 @@ const scenarioFileSchema = z.strictObject({
 }).partial({
   description: true, desktops: true, driver: true, seed: true, namePrefix: true, keep: true,
   sampleIntervalS: true, timeScale: true, cluster: true, image: true, horizon: true, influx: true,
-  retries: true, retryBackoffS: true, maxFailedDesktops: true, faults: true,
+  retries: true, retryBackoffS: true, maxFailedDesktops: true, faults: true, vsphere: true,
 });
 
 export const scenarioFileFormat = z.strictObject({
@@ -166,6 +183,8 @@ export interface Scenario {
   /** More failed desktops than this in an arm stop the run (status failed). */
   maxFailedDesktops: number;
   faults: FaultSettings;
+  /** vsphere driver settings without the password (flags and env may add to them). */
+  vsphere: VsphereFileSettings;
 }
 
 export const resolvedScenarioSchema = z.strictObject({
@@ -187,6 +206,7 @@ export const resolvedScenarioSchema = z.strictObject({
   retryBackoffS: commonSettings.retryBackoffS,
   maxFailedDesktops: commonSettings.maxFailedDesktops,
   faults: faultsSchema,
+  vsphere: vsphereSchema,
   gate: z.strictObject({
     maxRegression: z.record(z.string(), z.number().min(0)),
     expect: z.record(z.string(), z.record(z.string(), band)),
@@ -202,6 +222,7 @@ export const knownKeys = {
   gate: Object.keys(gateSchema.shape),
   influx: Object.keys(influxSchema.shape),
   faults: Object.keys(faultsSchema.shape),
+  vsphere: Object.keys(vsphereSchema.shape),
   cluster: Object.keys(clusterParameters),
   image: Object.keys(imageParameters),
   horizon: Object.keys(horizonParameters),

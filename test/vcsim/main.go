@@ -3,11 +3,14 @@
 // golden image with a snapshot, and an API version of our choosing.
 //
 // govmomi 0.24's simulator has no InstantClone_Task. It is EMULATED here through the
-// library's own object-wrapping mechanism (simulator.Map.Put of a type that embeds
-// *simulator.VirtualMachine, as in its example_extend_test.go): a running VM without
-// snapshots (an instant-clone parent, or a desktop forked from one) is wrapped when it
-// powers on, and the wrapper's InstantCloneTask clones it on the same host and powers the
-// clone on. Memory sharing and vmFork timing are not emulated.
+// library's own object-wrapping mechanism (simulator.Map.Put of a type whose first field
+// embeds the simulator's VirtualMachine, as in its example_extend_test.go; the embedding is
+// by value so the PropertyCollector can still reach the mo.VirtualMachine inside, see
+// getManagedObject): an instant-clone parent — recognised by Horizon's naming, "cp-parent"
+// in its name — is wrapped when it powers on, and the wrapper's InstantCloneTask clones it
+// on the parent's host (a new VM with the parent's hardware) and powers it on. Only parents are wrapped: the simulator's own
+// code asserts *simulator.VirtualMachine in places (snapshots), which other VMs go through.
+// Memory sharing and vmFork timing are not emulated.
 //
 // Build: GO111MODULE=off GOPATH=/usr/share/gocode go build -o vcsim .
 package main
@@ -22,6 +25,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/vmware/govmomi"
@@ -42,9 +46,10 @@ type instantCloneTaskBody struct {
 
 func (b *instantCloneTaskBody) Fault() *soap.Fault { return b.Fault_ }
 
-// ForkableVM adds InstantClone_Task to a running VM.
+// ForkableVM adds InstantClone_Task to a running VM. It replaces the VM in the registry
+// and from then on is the VM.
 type ForkableVM struct {
-	*simulator.VirtualMachine
+	simulator.VirtualMachine
 }
 
 func (vm *ForkableVM) InstantCloneTask(ctx *simulator.Context, req *types.InstantClone_Task) soap.HasFault {
@@ -56,17 +61,31 @@ func (vm *ForkableVM) InstantCloneTask(ctx *simulator.Context, req *types.Instan
 		})
 		return body
 	}
-	clone := vm.VirtualMachine.CloneVMTask(ctx, &types.CloneVM_Task{
-		This:   vm.Self,
-		Folder: *vm.Parent,
-		Name:   req.Spec.Name,
-		Spec:   types.VirtualMachineCloneSpec{Location: req.Spec.Location},
-	}).(*methods.CloneVM_TaskBody)
-	if clone.Fault_ != nil {
-		body.Fault_ = clone.Fault_
+	// The fork shares its parent's disks and memory in vSphere; here it is a new VM with the
+	// parent's hardware, on the parent's host and pool, created by the folder as CloneVM_Task
+	// itself does, then powered on.
+	folder := simulator.Map.Get(*vm.Parent).(*simulator.Folder)
+	datastore := vm.Config.Files.VmPathName
+	if end := strings.Index(datastore, "]"); end > 0 {
+		datastore = datastore[:end+1]
+	}
+	created := folder.CreateVMTask(ctx, &types.CreateVM_Task{
+		This: folder.Self,
+		Config: types.VirtualMachineConfigSpec{
+			Name:     req.Spec.Name,
+			GuestId:  vm.Config.GuestId,
+			NumCPUs:  vm.Config.Hardware.NumCPU,
+			MemoryMB: int64(vm.Config.Hardware.MemoryMB),
+			Files:    &types.VirtualMachineFileInfo{VmPathName: datastore + " " + req.Spec.Name + "/" + req.Spec.Name + ".vmx"},
+		},
+		Pool: *vm.ResourcePool,
+		Host: vm.Runtime.Host,
+	}).(*methods.CreateVM_TaskBody)
+	if created.Fault_ != nil {
+		body.Fault_ = created.Fault_
 		return body
 	}
-	task := simulator.Map.Get(clone.Res.Returnval).(*simulator.Task)
+	task := simulator.Map.Get(created.Res.Returnval).(*simulator.Task)
 	if task.Info.Error == nil {
 		ref := task.Info.Result.(types.ManagedObjectReference)
 		if forked, ok := simulator.Map.Get(ref).(*simulator.VirtualMachine); ok {
@@ -77,22 +96,22 @@ func (vm *ForkableVM) InstantCloneTask(ctx *simulator.Context, req *types.Instan
 	return body
 }
 
-// forkOnPowerOn wraps VMs that power on without snapshots, so they can be forked.
-type forkOnPowerOn struct{}
+// forkOnPowerOn wraps parent VMs when they power on, so they can be forked.
+type forkOnPowerOn struct{ pattern string }
 
 func (forkOnPowerOn) Reference() types.ManagedObjectReference {
 	return types.ManagedObjectReference{Type: "VdibenchHandler", Value: "instant-clone"}
 }
 func (forkOnPowerOn) PutObject(mo.Reference)                    {}
 func (forkOnPowerOn) RemoveObject(types.ManagedObjectReference) {}
-func (forkOnPowerOn) UpdateObject(obj mo.Reference, changes []types.PropertyChange) {
+func (f forkOnPowerOn) UpdateObject(obj mo.Reference, changes []types.PropertyChange) {
 	for _, change := range changes {
 		if change.Name != "runtime.powerState" {
 			continue
 		}
 		vm, ok := simulator.Map.Get(obj.Reference()).(*simulator.VirtualMachine)
-		if ok && vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn && vm.Snapshot == nil {
-			simulator.Map.Put(&ForkableVM{vm})
+		if ok && vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn && strings.Contains(vm.Name, f.pattern) {
+			simulator.Map.Put(&ForkableVM{VirtualMachine: *vm})
 		}
 	}
 }
@@ -106,6 +125,7 @@ func main() {
 	golden := flag.String("golden", "golden-win10", "name of the golden image VM")
 	snapshot := flag.String("snapshot", "base", "name of the golden image's snapshot")
 	certOut := flag.String("cert-out", "", "write the server's TLS certificate (PEM) here")
+	forkPattern := flag.String("fork-pattern", "cp-parent", "VMs whose name contains this can be instant-cloned once powered on")
 	flag.Parse()
 
 	model := simulator.VPX()
@@ -121,7 +141,7 @@ func main() {
 	if err := model.Create(); err != nil {
 		log.Fatal(err)
 	}
-	simulator.Map.AddHandler(forkOnPowerOn{})
+	simulator.Map.AddHandler(forkOnPowerOn{pattern: *forkPattern})
 	model.Service.TLS = new(tls.Config)
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *password)}
 	server := model.Service.NewServer()

@@ -11,11 +11,12 @@ import { defaultScenarioFile, harness, shownPath } from '../harness.js';
 import { applyGate, prepareGate } from '../gate.js';
 import { influxOptions, influxSettingsFrom, type InfluxArgs } from '../influx-options.js';
 import { progressReporter } from '../progress.js';
+import { vsphereFromArgs, vsphereOptions, vspherePassword, type VsphereArgs } from '../vsphere-options.js';
 import { describeTarget } from '../../metrics/influxdb/config.js';
 import { InfluxSink } from '../../metrics/influxdb/influx-sink.js';
 import { createTransport } from '../../metrics/influxdb/transport.js';
 
-export interface RunArgs extends InfluxArgs {
+export interface RunArgs extends InfluxArgs, VsphereArgs {
   scenario?: string;
   file?: string;
   desktops?: number;
@@ -34,10 +35,10 @@ export interface RunArgs extends InfluxArgs {
 }
 
 export function runOptions(yargs: Argv): Argv<RunArgs> {
-  return influxOptions(yargs
+  return vsphereOptions(influxOptions(yargs
     .positional('scenario', { type: 'string', describe: 'scenario name from the scenario file (see `bench list`)' })
     .option('desktops', { type: 'number', describe: 'desktops per arm (overrides the scenario)' })
-    .option('driver', { type: 'string', describe: 'hypervisor driver: sim (simulated cluster, the default)' })
+    .option('driver', { type: 'string', describe: 'hypervisor driver: sim (simulated cluster, the default) or vsphere (a real vCenter)' })
     .option('seed', { type: 'number', describe: 'seed of the simulated cluster\'s randomness; same seed, same results' })
     .option('set', { type: 'string', array: true, describe: 'override a parameter: path=value, e.g. --set cluster.hosts=8 --set image.usedGB=40 (repeatable)' })
     .option('out', { type: 'string', default: 'reports', describe: 'folder that receives the run folder' })
@@ -49,7 +50,7 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
     .option('baseline', { type: 'string', describe: 'gate: compare with this run folder or summary.json; a regression exits 99' })
     .option('max-regression', { type: 'string', describe: 'gate: allowed regression per metric against --baseline, e.g. deployTimeS=10%,peakIops=15%' })
     .option('junit', { type: 'string', describe: 'gate: write the checks as JUnit XML to this file (one test case per arm and metric)' })
-    .group(['baseline', 'max-regression', 'junit'], 'Regression gate:')) as unknown as Argv<RunArgs>;
+    .group(['baseline', 'max-regression', 'junit'], 'Regression gate:'))) as unknown as Argv<RunArgs>;
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
@@ -64,6 +65,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     keep: args.keep,
     timeScale: args['time-scale'],
     set: args.set,
+    vsphere: vsphereFromArgs(args),
   });
   const outDir = path.resolve(args.out);
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new InputError(`--out ${args.out}: not a folder`);
@@ -104,6 +106,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
         closeTimeoutMs: Number(process.env.VDIBENCH_INFLUX_CLOSE_TIMEOUT_MS ?? 15_000),
       })] : undefined,
       signal: interruption.signal,
+      vspherePassword: scenario.driver === 'vsphere' ? vspherePassword() : undefined,
       skipTeardown: () => interrupts >= 2,
     });
   } finally {

@@ -4,8 +4,8 @@
  * come only from the environment (INFLUX_PASSWORD, INFLUX_TOKEN) or a file named by
  * INFLUX_PASSWORD_FILE / INFLUX_TOKEN_FILE; never from a flag, the scenario file or the URL.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../../errors.js';
+import { secret } from '../../secrets.js';
 
 export interface InfluxFileSettings {
   url?: string;
@@ -23,21 +23,6 @@ export type InfluxSettings =
   | { version: 2; url: string; org: string; bucket: string; token: string };
 
 type Env = Record<string, string | undefined>;
-
-function secret(env: Env, name: string): string | undefined {
-  const direct = env[name];
-  if (direct) return direct;
-  const file = env[`${name}_FILE`];
-  if (!file) return undefined;
-  let mode: number;
-  try {
-    mode = statSync(file).mode;
-  } catch {
-    throw new InputError(`${name}_FILE: cannot read ${file}`);
-  }
-  if ((mode & 0o077) !== 0) throw new InputError(`${name}_FILE: ${file} is readable by others; chmod 600 it`);
-  return readFileSync(file, 'utf8').trim();
-}
 
 /** The URL without credentials, path kept; refuses user:password@ in it. */
 export function checkUrl(raw: string, where: string): string {

@@ -1,0 +1,54 @@
+import { EXIT_OK, EXIT_RUN_FAILED, InputError } from '../../errors.js';
+import { VsphereDriver } from '../../drivers/vsphere/vsphere-driver.js';
+import { vsphereFromArgs, vspherePassword, type VsphereArgs } from '../vsphere-options.js';
+
+export interface CleanupArgs extends VsphereArgs {
+  driver: string;
+  'name-prefix': string;
+  yes: boolean;
+}
+
+/** List what runs left behind (VMs with the name prefix); delete them only with --yes, logging each. */
+export async function cleanupCommand(args: CleanupArgs): Promise<number> {
+  if (args.driver !== 'vsphere') {
+    throw new InputError(`bench cleanup --driver ${args.driver}: only the vsphere driver leaves VMs behind (a sim cluster lives only during its run)`);
+  }
+  const prefix = args['name-prefix'];
+  if (prefix.length < 3) throw new InputError(`--name-prefix "${prefix}": too short to pick out vdibench's VMs safely (at least 3 characters)`);
+  const settings = vsphereFromArgs(args);
+  const password = vspherePassword();
+  if (!settings.url || !settings.user || !password) {
+    throw new InputError('bench cleanup needs the vCenter: VSPHERE_URL (or --vsphere-url), VSPHERE_USER (or --vsphere-user) and VSPHERE_PASSWORD');
+  }
+  const driver = new VsphereDriver({
+    url: settings.url, user: settings.user, password, insecure: settings.insecure ?? false, caFile: settings.ca,
+    goldenImage: settings.goldenImage ?? '', readyWhen: 'tools', readyTimeoutS: 60,
+  }, { runId: 'cleanup', needsInstantClone: false });
+  await driver.client.connect();
+  try {
+    const leftovers = await driver.leftovers(prefix);
+    if (leftovers.length === 0) {
+      process.stdout.write(`no VM named ${prefix}* in ${driver.client.endpoint}\n`);
+      return EXIT_OK;
+    }
+    process.stdout.write(`${leftovers.length} VM(s) named ${prefix}* in ${driver.client.endpoint}:\n`);
+    for (const vm of leftovers) process.stdout.write(`  ${vm.name}  ${vm.powerState}${vm.annotation ? `  (${vm.annotation})` : ''}\n`);
+    if (!args.yes) {
+      process.stdout.write('nothing deleted: run again with --yes to delete them\n');
+      return EXIT_OK;
+    }
+    let failures = 0;
+    for (const vm of leftovers) {
+      try {
+        await driver.destroyByRef(vm.ref, vm.powerState);
+        process.stdout.write(`deleted ${vm.name}\n`);
+      } catch (error) {
+        failures++;
+        process.stdout.write(`could not delete ${vm.name}: ${(error as Error).message}\n`);
+      }
+    }
+    return failures === 0 ? EXIT_OK : EXIT_RUN_FAILED;
+  } finally {
+    await driver.close();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * govmomi's vCenter simulator (Debian's golang-github-vmware-govmomi-dev, built with
+ * golang-go from test/vcsim/main.go), started on a free loopback port with TLS and fixed
+ * credentials. Under CI a missing toolchain fails the test.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot, tempDir } from './cli.js';
+
+export const GOPATH = '/usr/share/gocode';
+export const vcsimBuildable = existsSync('/usr/bin/go') && existsSync(path.join(GOPATH, 'src/github.com/vmware/govmomi/simulator'));
+export const skipVcsim = !vcsimBuildable && process.env.CI !== 'true';
+
+export const VCSIM_USER = 'vdibench';
+export const VCSIM_PASSWORD = 'vcsim-Secret-Pa55';
+
+/** Build test/vcsim/main.go once (rebuilt when main.go changes). */
+export function buildVcsim(): string {
+  if (!vcsimBuildable) throw new Error('cannot build the vCenter simulator: install golang-go and golang-github-vmware-govmomi-dev (apt-get); .ci/run does');
+  const source = path.join(repoRoot, 'test', 'vcsim');
+  const outDir = path.join(tmpdir(), 'vdibench-vcsim');
+  mkdirSync(outDir, { recursive: true });
+  const binary = path.join(outDir, `vcsim-${Math.floor(statSync(path.join(source, 'main.go')).mtimeMs)}`);
+  if (!existsSync(binary)) {
+    const partial = `${binary}.${process.pid}.tmp`;
+    const result = spawnSync('go', ['build', '-o', partial, '.'], {
+      cwd: source, encoding: 'utf8', env: { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '' }, timeout: 300_000,
+    });
+    if (result.status !== 0) throw new Error(`go build of test/vcsim failed: ${result.stderr}`);
+    spawnSync('mv', [partial, binary]);
+  }
+  return binary;
+}
+
+export interface Vcsim {
+  url: string;
+  certFile: string;
+  stop(): Promise<void>;
+  /** The environment and flags that point bench at this simulator. */
+  env: NodeJS.ProcessEnv;
+  flags: string[];
+}
+
+export async function startVcsim(options: { apiVersion?: string; hosts?: number } = {}): Promise<Vcsim> {
+  const binary = buildVcsim();
+  const dir = tempDir('vdibench-vcsim-');
+  const certFile = path.join(dir, 'vcsim.pem');
+  const child: ChildProcess = spawn(binary, [
+    '-listen', '127.0.0.1:0', '-user', VCSIM_USER, '-password', VCSIM_PASSWORD, '-cert-out', certFile,
+    '-api-version', options.apiVersion ?? '7.0', '-hosts', String(options.hosts ?? 4),
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`vcsim did not start: ${output}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /VCSIM_URL=(\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.once('exit', (code) => reject(new Error(`vcsim exited (${code}): ${output}`)));
+  });
+  return {
+    url,
+    certFile,
+    env: { VSPHERE_URL: url, VSPHERE_USER: VCSIM_USER, VSPHERE_PASSWORD: VCSIM_PASSWORD },
+    flags: ['--driver', 'vsphere', '--golden-image', 'golden-win10', '--snapshot', 'base', '--ca', certFile, '--ready-when', 'powered-on'],
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
