@@ -52,3 +52,13 @@ if (which('sh', ['-c', 'command -v influxd && command -v curl'], { encoding: 'ut
   console.log(`target: >= 100,000 points/s: ${Math.round(influx.pushPointsPerS).toLocaleString('en-US')} ${target(influx.pushPointsPerS >= 100_000)}`);
   console.log(`target: >= 80% of curl: ${(ratio * 100).toFixed(0)}% ${target(ratio >= 0.8)}`);
 }
+
+console.log('');
+if (which('sh', ['-c', 'command -v go && test -d /usr/share/gocode/src/github.com/vmware/govmomi/simulator'], { encoding: 'utf8' }).status !== 0) {
+  console.log('vSphere: skipped (needs golang-go and golang-github-vmware-govmomi-dev)');
+} else {
+  const vsphere = measure('vsphere-once.mjs', ['100', '20']);
+  console.log(`vSphere driver against govmomi's simulator (tasks complete at once there: this measures the harness and the SOAP path):`);
+  console.log(`  ${vsphere.clones} linked clones + power-on at concurrency ${vsphere.concurrency}: ${vsphere.cloneS.toFixed(2)} s, ${vsphere.opsPerS.toFixed(0)} operations/s`);
+  console.log(`  one metrics round (one QueryPerf) for ${vsphere.hosts} hosts: ${vsphere.roundMs.toFixed(1)} ms (${vsphere.samplesPerRound.toFixed(0)} samples)`);
+}

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VimClient } from '../../src/drivers/vsphere/vim25/client.js';
 import { listObjects } from '../../src/drivers/vsphere/vim25/properties.js';
-import { text } from '../../src/drivers/vsphere/vim25/xml.js';
+import { TaskWatcher } from '../../src/drivers/vsphere/vim25/tasks.js';
+import { moRef, text } from '../../src/drivers/vsphere/vim25/xml.js';
 import { benchAsync, repoRoot, tempDir } from '../helpers/cli.js';
 import { skipVcsim, startVcsim, VCSIM_PASSWORD, VCSIM_USER, type Vcsim } from '../helpers/vcsim.js';
 
@@ -99,6 +100,33 @@ describe.skipIf(skipVcsim)('the vsphere driver against the vCenter simulator', (
     expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).toContain('not performed');
     for (const file of readdirSync(dir)) expect(readFileSync(path.join(dir, file), 'utf8'), file).not.toContain(VCSIM_PASSWORD);
     expect(result.stdout + result.stderr).not.toContain(VCSIM_PASSWORD);
+  });
+
+  it('the client logs in again when its session ends (NotAuthenticated)', async () => {
+    const client = new VimClient({ url: sim.url, user: VCSIM_USER, password: VCSIM_PASSWORD, caFile: sim.certFile });
+    const content = await client.connect();
+    await client.call('Logout', content.sessionManager);
+    const hosts = await listObjects(client, 'HostSystem', ['name']);
+    expect(hosts).toHaveLength(4);
+    await client.logout();
+  });
+
+  it('follows tasks with WaitForUpdatesEx: results and task faults', async () => {
+    const client = new VimClient({ url: sim.url, user: VCSIM_USER, password: VCSIM_PASSWORD, caFile: sim.certFile });
+    await client.connect();
+    const watcher = new TaskWatcher(client, false);
+    const [golden] = (await listObjects(client, 'VirtualMachine', ['name'])).filter((vm) => text(vm.props.name) === 'golden-win10');
+    const snapshotTask = await client.call('CreateSnapshot_Task', golden!.obj, { name: 'watched', memory: false, quiesce: false });
+    const result = await watcher.wait(moRef(snapshotTask.returnval));
+    expect(moRef(result).type).toBe('VirtualMachineSnapshot');
+    // A task that fails: powering on a VM that is already on (InvalidPowerState).
+    const clone = await client.call('CloneVM_Task', golden!.obj, { folder: (await listObjects(client, 'Folder', ['name'])).find((folder) => text(folder.props.name) === 'vm')!.obj, name: 'vdibench-watch', spec: { location: {}, template: false, powerOn: false } });
+    const vm = moRef(await watcher.wait(moRef(clone.returnval)));
+    await watcher.wait(moRef((await client.call('PowerOnVM_Task', vm)).returnval));
+    await expect(watcher.wait(moRef((await client.call('PowerOnVM_Task', vm)).returnval))).rejects.toMatchObject({ faultType: 'InvalidPowerState' });
+    await watcher.wait(moRef((await client.call('PowerOffVM_Task', vm)).returnval));
+    await watcher.wait(moRef((await client.call('Destroy_Task', vm)).returnval));
+    await client.logout();
   });
 
   it.each([

@@ -1,9 +1,12 @@
 /**
  * Following tasks with WaitForUpdatesEx rather than polling: one watcher per session keeps
  * a single WaitForUpdatesEx loop going while tasks are pending, with a property filter per
- * task, and settles each task's promise when its info.state says success or error.
+ * task, and settles each task's promise when its info.state says success or error. Filters
+ * of settled tasks are destroyed between two waits, never during one (the server is then
+ * not walking its filter list; govmomi's simulator crashes otherwise).
  */
 import { VimFault, type VimClient } from './client.js';
+import { retrieveProperties } from './properties.js';
 import { asArray, moRef, type MoRef, text, xsiType, type XmlNode } from './xml.js';
 
 interface Pending {
@@ -15,13 +18,23 @@ interface Pending {
 
 export class TaskWatcher {
   private readonly pending = new Map<string, Pending>();
+  /** Filters of settled tasks, destroyed between waits (never while a wait is in flight). */
+  private finished: MoRef[] = [];
   private version = '';
   private looping = false;
 
-  constructor(private readonly client: VimClient) {}
+  /** @param readFirst read a task's state before subscribing (off only to test the WaitForUpdatesEx path). */
+  constructor(private readonly client: VimClient, private readonly readFirst = true) {}
 
   /** Resolves with the task's info.result (raw), rejects with a VimFault when it fails. */
   async wait(task: MoRef): Promise<unknown> {
+    // One read first: a task already finished (quick ones often are) needs no filter.
+    if (this.readFirst) {
+      const [current] = await retrieveProperties(this.client, [task], 'Task', ['info.state', 'info.error', 'info.result']);
+      const state = text(current?.props['info.state']);
+      if (state === 'success') return current!.props['info.result'];
+      if (state === 'error') throw taskFault(current!.props['info.error']);
+    }
     const promise = new Promise<unknown>((resolve, reject) => {
       this.pending.set(task.value, { task, resolve, reject });
     });
@@ -40,6 +53,7 @@ export class TaskWatcher {
     this.looping = true;
     try {
       while (this.pending.size > 0) {
+        await this.destroyFinished();
         const response = await this.client.call('WaitForUpdatesEx', this.client.serviceContent.propertyCollector, {
           version: this.version, options: { maxWaitSeconds: 30 },
         });
@@ -54,8 +68,15 @@ export class TaskWatcher {
       for (const entry of this.pending.values()) entry.reject(error as Error);
       this.pending.clear();
     } finally {
+      await this.destroyFinished();
       this.looping = false;
     }
+  }
+
+  private async destroyFinished(): Promise<void> {
+    const filters = this.finished;
+    this.finished = [];
+    await Promise.all(filters.map((filter) => this.destroyFilter(filter)));
   }
 
   private apply(task: MoRef, objectSet: XmlNode): void {
@@ -66,18 +87,18 @@ export class TaskWatcher {
     const state = text(changes.get('info.state'));
     if (state !== 'success' && state !== 'error') return;
     this.pending.delete(task.value);
-    if (entry.filter) void this.destroyFilter(entry.filter);
-    if (state === 'success') {
-      entry.resolve(changes.get('info.result'));
-    } else {
-      const error = changes.get('info.error') as XmlNode | undefined;
-      const fault = error?.fault as XmlNode | undefined;
-      const faultType = xsiType(fault) ?? 'SystemError';
-      entry.reject(new VimFault(faultType, text(error?.localizedMessage) || faultType));
-    }
+    if (entry.filter) this.finished.push(entry.filter);
+    if (state === 'success') entry.resolve(changes.get('info.result'));
+    else entry.reject(taskFault(changes.get('info.error')));
   }
 
   private async destroyFilter(filter: MoRef): Promise<void> {
     await this.client.call('DestroyPropertyFilter', filter).catch(() => undefined);
   }
+}
+
+function taskFault(value: unknown): VimFault {
+  const error = value as XmlNode | undefined;
+  const faultType = xsiType(error?.fault) ?? 'SystemError';
+  return new VimFault(faultType, text(error?.localizedMessage) || faultType);
 }
