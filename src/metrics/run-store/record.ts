@@ -135,15 +135,29 @@ function processAlive(owner: RunRecord['process']): boolean {
   }
 }
 
-async function readEvents(eventsPath: string, record: RunRecord): Promise<LifecycleEvent[]> {
+/** A CSV file of the run folder as rows by column name; none when the file is missing. */
+async function readCsvRows(csvPath: string): Promise<Record<string, string>[]> {
   let text: string;
   try {
-    text = await readFile(eventsPath, 'utf8');
+    text = await readFile(csvPath, 'utf8');
   } catch {
     return [];
   }
-  const rows = parse(text, { columns: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true }) as Record<string, string>[];
-  const methods = new Map(record.scenario.arms.map((arm) => [arm.name, arm.method]));
+  try {
+    return parse(text, { columns: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true }) as Record<string, string>[];
+  } catch (error) {
+    throw new InputError(`${csvPath}: unreadable CSV (${(error as Error).message})`);
+  }
+}
+
+/** Arm name -> method, from the scenario (which names every arm, finished or not). */
+function armMethods(record: RunRecord): Map<string, Method> {
+  return new Map(record.scenario.arms.map((arm) => [arm.name, arm.method]));
+}
+
+async function readEvents(eventsPath: string, record: RunRecord): Promise<LifecycleEvent[]> {
+  const rows = await readCsvRows(eventsPath);
+  const methods = armMethods(record);
   return rows.flatMap((row): LifecycleEvent[] => {
     const timeMs = Date.parse(row.time ?? '');
     const method = methods.get(row.arm ?? '');
@@ -155,19 +169,8 @@ async function readEvents(eventsPath: string, record: RunRecord): Promise<Lifecy
 }
 
 async function readSamples(samplesPath: string, record: RunRecord): Promise<ArmSample[]> {
-  let text: string;
-  try {
-    text = await readFile(samplesPath, 'utf8');
-  } catch {
-    return [];
-  }
-  let rows: Record<string, string>[];
-  try {
-    rows = parse(text, { columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
-  } catch (error) {
-    throw new InputError(`${samplesPath}: unreadable CSV (${(error as Error).message})`);
-  }
-  const methods = new Map(record.arms.map((arm) => [arm.name, arm.method]));
+  const rows = await readCsvRows(samplesPath);
+  const methods = armMethods(record);
   const samples: ArmSample[] = [];
   for (const row of rows) {
     const timeMs = Date.parse(row.time ?? '');
