@@ -21,3 +21,39 @@ export function secret(env: Env, name: string): string | undefined {
   if ((mode & 0o077) !== 0) throw new InputError(`${name}_FILE: ${file} is readable by others; chmod 600 it`);
   return readFileSync(file, 'utf8').trim();
 }
+
+/**
+ * Ask for a secret on the terminal without echoing it. Undefined when there is no terminal
+ * to ask on (CI, pipes): the caller then reports what to set instead.
+ */
+export async function promptSecret(question: string): Promise<string | undefined> {
+  const input = process.stdin;
+  if (!input.isTTY || !process.stderr.isTTY) return undefined;
+  process.stderr.write(question);
+  input.setRawMode(true);
+  input.resume();
+  input.setEncoding('utf8');
+  return new Promise((resolve) => {
+    let typed = '';
+    const finish = (value: string | undefined) => {
+      input.off('data', onData);
+      input.setRawMode(false);
+      input.pause();
+      process.stderr.write('\n');
+      resolve(value);
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\r' || char === '\n') return finish(typed);
+        if (char === '\u0003') {
+          // Ctrl-C while asked: stop as a shell would.
+          process.stderr.write('\n');
+          process.exit(130);
+        }
+        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+        else if (char >= ' ') typed += char;
+      }
+    };
+    input.on('data', onData);
+  });
+}

@@ -22,6 +22,14 @@ export function progressReporter({ stream, quiet }: ProgressOptions): RunListene
   let lastDrawMs = 0;
   let lastDecile = 0;
   let started = 0;
+  /** A progress line is on screen without its newline yet. */
+  let lineOpen = false;
+  const closeLine = (arm: ArmSpec) => {
+    if (!tty || !lineOpen) return;
+    draw(arm, true);
+    stream.write('\n');
+    lineOpen = false;
+  };
   const label = (arm: ArmSpec) => `${arm.name} (${arm.method})`;
   const draw = (arm: ArmSpec, force = false) => {
     const nowMs = Date.now();
@@ -31,6 +39,7 @@ export function progressReporter({ stream, quiet }: ProgressOptions): RunListene
     const filled = total ? Math.round((width * ready) / total) : 0;
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
     stream.write(`\r\x1b[2K  ${label(arm)}  [${bar}] ${ready}/${total} ready${failed ? `, ${failed} failed` : ''}  phase: ${phase}`);
+    lineOpen = true;
   };
   return {
     onArmStart(arm, index, count) {
@@ -60,14 +69,12 @@ export function progressReporter({ stream, quiet }: ProgressOptions): RunListene
       }
     },
     onArmEnd(arm, record: ArmRecord) {
-      if (tty) {
-        draw(arm, true);
-        stream.write('\n');
-      }
+      closeLine(arm);
       const simulatedS = (record.endMs - record.startMs) / 1000;
       stream.write(`  ${arm.name}: done, ${ready}/${total} ready in ${simulatedS.toFixed(0)} s of cluster time (${((Date.now() - started) / 1000).toFixed(2)} s wall)\n`);
     },
     onTeardown(arm, vms) {
+      closeLine(arm);
       if (vms > 0) stream.write(`  ${arm.name}: tearing down ${vms} VMs\n`);
     },
   };

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import type { VsphereFileSettings } from '../scenarios/schema.js';
-import { secret } from '../secrets.js';
+import { promptSecret, secret } from '../secrets.js';
 
 export interface VsphereArgs {
   'vsphere-url'?: string;
@@ -43,6 +43,7 @@ export function vsphereFromArgs(args: VsphereArgs, env = process.env): VsphereFi
   };
 }
 
-export function vspherePassword(env = process.env): string | undefined {
-  return secret(env, 'VSPHERE_PASSWORD');
+/** VSPHERE_PASSWORD or VSPHERE_PASSWORD_FILE; on a terminal, asked for when neither is set. */
+export async function vspherePassword(user: string | undefined, env = process.env): Promise<string | undefined> {
+  return secret(env, 'VSPHERE_PASSWORD') ?? (user ? await promptSecret(`vCenter password for ${user}: `) : undefined);
 }

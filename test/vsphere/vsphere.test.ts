@@ -4,6 +4,7 @@
  * InstantClone_Task is EMULATED in test/vcsim/main.go (govmomi 0.24 has none), through the
  * simulator's own object-wrapping mechanism; the instant-clone arm is exercised against it.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +144,23 @@ describe.skipIf(skipVcsim)('the vsphere driver against the vCenter simulator', (
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stderr).not.toContain(VCSIM_PASSWORD);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+
+  it('on a terminal, a missing password is asked for without echo', async () => {
+    const out = tempDir();
+    const command = [process.execPath, path.join(repoRoot, 'dist/cli/main.js'), 'run', 'composer-only', '--desktops', '2', '-q', '--out', out, ...sim.flags]
+      .map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(' ');
+    // `script` gives the command a real terminal (util-linux); we type at its prompt.
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...sim.env, VSPHERE_PASSWORD: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (output.includes('vCenter password for vdibench: ') && !child.stdin.writableEnded) child.stdin.end(`${VCSIM_PASSWORD}\r`);
+    });
+    const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(status, output).toBe(0);
+    expect(output).toContain('composer-only — completed');
+    expect(output).not.toContain(VCSIM_PASSWORD);
   });
 
   it('a vsphere run without a golden image or password is bad input (exit 2)', async () => {

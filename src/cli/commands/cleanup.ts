@@ -16,7 +16,7 @@ export async function cleanupCommand(args: CleanupArgs): Promise<number> {
   const prefix = args['name-prefix'];
   if (prefix.length < 3) throw new InputError(`--name-prefix "${prefix}": too short to pick out vdibench's VMs safely (at least 3 characters)`);
   const settings = vsphereFromArgs(args);
-  const password = vspherePassword();
+  const password = await vspherePassword(settings.user);
   if (!settings.url || !settings.user || !password) {
     throw new InputError('bench cleanup needs the vCenter: VSPHERE_URL (or --vsphere-url), VSPHERE_USER (or --vsphere-user) and VSPHERE_PASSWORD');
   }

@@ -106,7 +106,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
         closeTimeoutMs: Number(process.env.VDIBENCH_INFLUX_CLOSE_TIMEOUT_MS ?? 15_000),
       })] : undefined,
       signal: interruption.signal,
-      vspherePassword: scenario.driver === 'vsphere' ? vspherePassword() : undefined,
+      vspherePassword: scenario.driver === 'vsphere' ? await vspherePassword(scenario.vsphere.user) : undefined,
       skipTeardown: () => interrupts >= 2,
     });
   } finally {
