@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, fetch } from 'undici';
 import { InputError, RunError } from '../../../errors.js';
-import { asArray, envelope, moRef, MoRef, parseXml, text, xsiType, type XmlFields, type XmlNode } from './xml.js';
+import { envelope, moRef, MoRef, parseXml, text, xsiType, type XmlFields, type XmlNode } from './xml.js';
 
 export interface VimConnection {
   /** https://host or https://host/sdk */
@@ -197,4 +197,3 @@ function connectionError(endpoint: string, error: unknown): RunError {
   return new RunError(`vCenter at ${endpoint} is unreachable (${code})`, 'check VSPHERE_URL and that the vCenter is up');
 }
 
-export { asArray, moRef, MoRef, text };

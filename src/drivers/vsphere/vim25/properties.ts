@@ -4,7 +4,7 @@
  * container view.
  */
 import type { VimClient } from './client.js';
-import { asArray, moRef, MoRef, text, Typed, type XmlNode } from './xml.js';
+import { asArray, moRef, type MoRef, text, Typed, type XmlNode } from './xml.js';
 
 export interface ObjectProperties {
   obj: MoRef;
@@ -59,4 +59,3 @@ async function collect(client: VimClient, specSet: object): Promise<ObjectProper
   return results;
 }
 
-export { MoRef };
