@@ -72,6 +72,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const gate = await prepareGate(args, scenario);
   const influx = influxSettingsFrom(args, scenario.influx);
   if (args.junit && !gate.active) throw new InputError('--junit needs a gate: --baseline with --max-regression, or gate: in the scenario');
+  const password = scenario.driver === 'vsphere' ? await vspherePassword(scenario.vsphere.user) : undefined;
   const stderr = process.stderr;
   if (!args.quiet) {
     const total = scenario.arms.reduce((sum, arm) => sum + arm.desktops, 0);
@@ -106,7 +107,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
         closeTimeoutMs: Number(process.env.VDIBENCH_INFLUX_CLOSE_TIMEOUT_MS ?? 15_000),
       })] : undefined,
       signal: interruption.signal,
-      vspherePassword: scenario.driver === 'vsphere' ? await vspherePassword(scenario.vsphere.user) : undefined,
+      vspherePassword: password,
       skipTeardown: () => interrupts >= 2,
     });
   } finally {
