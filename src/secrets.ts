@@ -29,10 +29,11 @@ export function secret(env: Env, name: string): string | undefined {
 export async function promptSecret(question: string): Promise<string | undefined> {
   const input = process.stdin;
   if (!input.isTTY || !process.stderr.isTTY) return undefined;
-  process.stderr.write(question);
+  // Echo off before the question shows: an answer typed at once is never echoed.
   input.setRawMode(true);
   input.resume();
   input.setEncoding('utf8');
+  process.stderr.write(question);
   return new Promise((resolve) => {
     let typed = '';
     const finish = (value: string | undefined) => {

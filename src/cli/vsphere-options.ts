@@ -11,6 +11,7 @@ export interface VsphereArgs {
   cluster?: string;
   insecure?: boolean;
   ca?: string;
+  'customization-spec'?: string;
   'ready-when'?: string;
 }
 
@@ -24,8 +25,9 @@ export function vsphereOptions<T>(yargs: Argv<T>): Argv<T & VsphereArgs> {
     .option('cluster', { type: 'string', describe: 'vsphere: cluster to use (default: the first)' })
     .option('insecure', { type: 'boolean', describe: 'vsphere: do not verify vCenter\'s TLS certificate (lab only)' })
     .option('ca', { type: 'string', describe: 'vsphere: PEM file of the CA (or certificate) to trust for vCenter' })
+    .option('customization-spec', { type: 'string', describe: 'vsphere: a vCenter customization spec applied to Composer-style desktops before their final power-on' })
     .option('ready-when', { type: 'string', choices: ['tools', 'powered-on'], describe: 'vsphere: a desktop is ready when VMware Tools run (default) or once powered on' })
-    .group(['vsphere-url', 'vsphere-user', 'golden-image', 'snapshot', 'datastore', 'cluster', 'insecure', 'ca', 'ready-when'], 'vSphere (driver vsphere):') as Argv<T & VsphereArgs>;
+    .group(['vsphere-url', 'vsphere-user', 'golden-image', 'snapshot', 'datastore', 'cluster', 'insecure', 'ca', 'customization-spec', 'ready-when'], 'vSphere (driver vsphere):') as Argv<T & VsphereArgs>;
 }
 
 /** Flags, then the environment: what the command line says about vCenter (no secret). */
@@ -39,6 +41,7 @@ export function vsphereFromArgs(args: VsphereArgs, env = process.env): VsphereFi
     cluster: args.cluster,
     insecure: args.insecure,
     ca: args.ca,
+    customizationSpec: args['customization-spec'],
     readyWhen: args['ready-when'] as VsphereFileSettings['readyWhen'],
   };
 }

@@ -29,7 +29,7 @@ export function createDriver(scenario: Scenario, options: DriverOptions): Hyperv
       const settings = {
         url: vsphere.url, user: vsphere.user, password: options.vspherePassword,
         goldenImage: vsphere.goldenImage, snapshot: vsphere.snapshot, datastore: vsphere.datastore, cluster: vsphere.cluster,
-        insecure: vsphere.insecure ?? false, caFile: vsphere.ca,
+        insecure: vsphere.insecure ?? false, caFile: vsphere.ca, customizationSpec: vsphere.customizationSpec,
         readyWhen: vsphere.readyWhen ?? 'tools', readyTimeoutS: vsphere.readyTimeoutS ?? 1800,
       };
       checkVsphereSettings(settings);

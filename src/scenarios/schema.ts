@@ -67,6 +67,7 @@ const vsphereSchema = z.strictObject({
   cluster: z.string().min(1).max(200),
   insecure: z.boolean(),
   ca: z.string().min(1).max(2000),
+  customizationSpec: z.string().min(1).max(200),
   readyWhen: z.enum(['tools', 'powered-on']),
   readyTimeoutS: z.number().min(1).max(86_400),
 }).partial();

@@ -146,6 +146,26 @@ describe.skipIf(skipVcsim)('the vsphere driver against the vCenter simulator', (
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
+  it('applies a configured customization spec to Composer-style desktops (CustomizeVM_Task); an unknown spec is refused at precheck', async () => {
+    const out = tempDir();
+    const result = await benchAsync(['run', 'composer-only', '--desktops', '3', '-q', '--keep', '--name-prefix', 'vdicust-', '--out', out,
+      ...withFlags(sim.flags, ['--customization-spec', 'vcsim-linux'])], { env: sim.env });
+    expect(result.status, result.stderr).toBe(0);
+    const client = new VimClient({ url: sim.url, user: VCSIM_USER, password: VCSIM_PASSWORD, caFile: sim.certFile });
+    await client.connect();
+    const vms = (await listObjects(client, 'VirtualMachine', ['name', 'guest.hostName'])).filter((vm) => /^vdicust-composer-\d+$/.test(text(vm.props.name)));
+    await client.logout();
+    expect(vms).toHaveLength(3);
+    // The simulator applies the spec at the next boot: the guest takes a host name from the VM's name.
+    for (const vm of vms) expect(text(vm.props['guest.hostName'])).toMatch(new RegExp(`^${text(vm.props.name)}`));
+    const cleaned = await benchAsync(['cleanup', '--driver', 'vsphere', '--ca', sim.certFile, '--name-prefix', 'vdicust-', '--yes'], { env: sim.env });
+    expect(cleaned.status, cleaned.stderr).toBe(0);
+
+    const unknown = await benchAsync(['run', 'composer-only', '--desktops', '2', '--out', tempDir(), ...withFlags(sim.flags, ['--customization-spec', 'no-such-spec'])], { env: sim.env });
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/^bench: vCenter has no customization spec "no-such-spec"/m);
+  });
+
   it('on a terminal, a missing password is asked for without echo', async () => {
     const out = tempDir();
     const command = [process.execPath, path.join(repoRoot, 'dist/cli/main.js'), 'run', 'composer-only', '--desktops', '2', '-q', '--out', out, ...sim.flags]

@@ -22,7 +22,7 @@ import {
 import { VimClient, VimFault, type VimConnection } from './vim25/client.js';
 import { listObjects, retrieveProperties } from './vim25/properties.js';
 import { TaskWatcher } from './vim25/tasks.js';
-import { asArray, moRef, MoRef, text, type XmlNode } from './vim25/xml.js';
+import { asArray, moRef, MoRef, RawXml, text, type XmlNode } from './vim25/xml.js';
 import { PerfCollector } from './perf.js';
 
 export interface VsphereSettings extends VimConnection {
@@ -30,6 +30,8 @@ export interface VsphereSettings extends VimConnection {
   snapshot?: string;
   datastore?: string;
   cluster?: string;
+  /** A vCenter customization spec applied to Composer-style desktops (QuickPrep's step). */
+  customizationSpec?: string;
   /** `tools`: VMware Tools running in the guest (default); `powered-on`: as soon as the VM runs. */
   readyWhen: 'tools' | 'powered-on';
   readyTimeoutS: number;
@@ -64,6 +66,8 @@ export class VsphereDriver implements HypervisorDriver {
   private placement: Placement | undefined;
   private golden: ImageRef | undefined;
   private inventory: Inventory | undefined;
+  /** The customization spec's XML as vCenter gave it. */
+  private customizationSpecXml: RawXml | undefined;
 
   constructor(private readonly settings: VsphereSettings, private readonly run: VsphereRunContext) {
     this.client = new VimClient(settings);
@@ -100,6 +104,8 @@ export class VsphereDriver implements HypervisorDriver {
       throw new RunError(`datastore ${text(datastore.props.name)} has ${(freeBytes / 2 ** 30).toFixed(1)} GB free; a replica of "${this.settings.goldenImage}" needs ${(replicaBytes / 2 ** 30).toFixed(1)} GB`);
     }
 
+    if (this.settings.customizationSpec) this.customizationSpecXml = await this.fetchCustomizationSpec(this.settings.customizationSpec);
+
     const hostNames = new Map(hosts.map((host) => [host.obj.value, text(host.props.name)]));
     this.placement = {
       folder: moRef(golden.props.parent),
@@ -125,6 +131,7 @@ export class VsphereDriver implements HypervisorDriver {
         snapshot: this.golden.snapshot.name,
         datastore: text(datastore.props.name),
         readyWhen: this.settings.readyWhen,
+        customizationSpec: this.settings.customizationSpec ?? 'none',
         digest: 'not available through the vSphere API (recorded as not performed)',
       },
     };
@@ -173,14 +180,20 @@ export class VsphereDriver implements HypervisorDriver {
   }
 
   /**
-   * Without Horizon's agents there is no QuickPrep or ClonePrep to run: QuickPrep's part is
-   * modelled as waiting for the guest and shutting it down (as QuickPrep ends), so the
-   * snapshot and final power-on follow as in Horizon; ClonePrep has nothing to do.
+   * Without Horizon's agents there is no QuickPrep or ClonePrep to run. QuickPrep's part is
+   * waiting for the guest and shutting it down (as QuickPrep ends), then, when a
+   * customization spec is configured, CustomizeVM_Task (the VM must be off; the spec
+   * applies at the next boot), so the snapshot and final power-on follow as in Horizon.
+   * ClonePrep has nothing to do: an instant clone is running, and CustomizeVM_Task needs it off.
    */
   async customize(vm: VmRef, kind: CustomizationKind): Promise<void> {
     if (kind === 'cloneprep') return;
     await this.waitUntilReady(vm);
     await this.powerOff(vm);
+    if (this.customizationSpecXml) {
+      const spec = this.customizationSpecXml;
+      await this.operation(vm.name, () => this.task(this.vmRef(vm), 'CustomizeVM_Task', { spec }));
+    }
   }
 
   async prepareParent(vm: VmRef): Promise<void> {
@@ -258,6 +271,22 @@ export class VsphereDriver implements HypervisorDriver {
   async destroyByRef(ref: MoRef, powerState: string): Promise<void> {
     if (powerState !== 'poweredOff') await this.task(ref, 'PowerOffVM_Task', {});
     await this.task(ref, 'Destroy_Task', {});
+  }
+
+  private async fetchCustomizationSpec(name: string): Promise<RawXml> {
+    const manager = this.client.serviceContent.customizationSpecManager;
+    if (!manager) throw new RunError(`vCenter at ${this.client.endpoint} has no customization spec manager; drop --customization-spec`);
+    let text: string;
+    try {
+      ({ text } = await this.client.callWithText('GetCustomizationSpec', manager, { name }));
+    } catch (error) {
+      if (error instanceof VimFault && error.faultType === 'NotFound') throw new RunError(`vCenter has no customization spec "${name}"`, 'check --customization-spec');
+      throw error;
+    }
+    // The spec is the last child of returnval (CustomizationSpecItem: info, spec).
+    const match = /<spec(?:\s[^>]*)?>([\s\S]*)<\/spec>\s*<\/returnval>/.exec(text);
+    if (!match) throw new RunError(`vCenter returned customization spec "${name}" in a form vdibench does not understand`);
+    return new RawXml(match[1]!);
   }
 
   private async clone(source: SnapshotRef, options: CloneOptions, diskMoveType: string): Promise<VmRef> {

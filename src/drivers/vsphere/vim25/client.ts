@@ -37,6 +37,7 @@ export interface ServiceContent {
   viewManager: MoRef;
   sessionManager: MoRef;
   perfManager?: MoRef;
+  customizationSpecManager?: MoRef;
   apiVersion: string;
   fullName: string;
 }
@@ -89,7 +90,7 @@ export class VimClient {
 
   /** RetrieveServiceContent, then Login. */
   async connect(): Promise<ServiceContent> {
-    const response = await this.post('RetrieveServiceContent', SERVICE_INSTANCE, {});
+    const { response } = await this.post('RetrieveServiceContent', SERVICE_INSTANCE, {});
     const node = response.returnval as XmlNode;
     const about = node.about as XmlNode;
     this.content = {
@@ -98,6 +99,7 @@ export class VimClient {
       viewManager: moRef(node.viewManager),
       sessionManager: moRef(node.sessionManager),
       perfManager: node.perfManager ? moRef(node.perfManager) : undefined,
+      customizationSpecManager: node.customizationSpecManager ? moRef(node.customizationSpecManager) : undefined,
       apiVersion: text(about.apiVersion),
       fullName: text(about.fullName),
     };
@@ -129,6 +131,11 @@ export class VimClient {
 
   /** Call a method; the response element's children (e.g. `returnval`). Logs in again once if the session expired. */
   async call(method: string, self: MoRef, params: XmlFields = {}): Promise<XmlNode> {
+    return (await this.callWithText(method, self, params)).response;
+  }
+
+  /** As call(), with the response's XML text too (to pass part of it back verbatim). */
+  async callWithText(method: string, self: MoRef, params: XmlFields = {}): Promise<{ response: XmlNode; text: string }> {
     try {
       return await this.post(method, self, params);
     } catch (error) {
@@ -141,7 +148,7 @@ export class VimClient {
     }
   }
 
-  private async post(method: string, self: MoRef, params: XmlFields): Promise<XmlNode> {
+  private async post(method: string, self: MoRef, params: XmlFields): Promise<{ response: XmlNode; text: string }> {
     const headers: Record<string, string> = {
       'content-type': 'text/xml; charset=utf-8',
       soapaction: `urn:vim25/${this.content?.apiVersion ?? '6.5'}`,
@@ -169,7 +176,7 @@ export class VimClient {
     const soapBody = (parsed.Envelope as XmlNode | undefined)?.Body as XmlNode | undefined;
     if (!soapBody) throw new RunError(`vCenter at ${this.endpoint} answered ${response.status} without a SOAP body (is this a vCenter /sdk endpoint?)`);
     if (soapBody.Fault) throw toFault(soapBody.Fault as XmlNode);
-    return (soapBody[`${method}Response`] ?? {}) as XmlNode;
+    return { response: (soapBody[`${method}Response`] ?? {}) as XmlNode, text: body };
   }
 }
 

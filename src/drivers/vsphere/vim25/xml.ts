@@ -18,7 +18,12 @@ export class Typed {
   constructor(readonly xsiType: string, readonly fields: XmlFields) {}
 }
 
-export type XmlValue = string | number | boolean | MoRef | Typed | XmlFields | XmlValue[] | undefined | null;
+/** XML the server gave us, passed back verbatim as an element's content (e.g. a customization spec). */
+export class RawXml {
+  constructor(readonly inner: string) {}
+}
+
+export type XmlValue = string | number | boolean | MoRef | Typed | RawXml | XmlFields | XmlValue[] | undefined | null;
 export interface XmlFields {
   [element: string]: XmlValue;
 }
@@ -32,6 +37,7 @@ function element(name: string, value: XmlValue): string {
   if (Array.isArray(value)) return value.map((item) => element(name, item)).join('');
   if (value instanceof MoRef) return `<${name} type="${escapeXml(value.type)}">${escapeXml(value.value)}</${name}>`;
   if (value instanceof Typed) return `<${name} xsi:type="${escapeXml(value.xsiType)}">${fields(value.fields)}</${name}>`;
+  if (value instanceof RawXml) return `<${name}>${value.inner}</${name}>`;
   if (typeof value === 'object') return `<${name}>${fields(value)}</${name}>`;
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
