@@ -16,14 +16,14 @@ const binary = path.join(dir, 'vcsim');
 const build = spawnSync('go', ['build', '-o', binary, '.'], { cwd: path.join(root, 'test/vcsim'), env: { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode' }, encoding: 'utf8' });
 if (build.status !== 0) throw new Error(build.stderr);
 
-const started = [];
+const simulators = [];
 // Never leave a simulator behind, whatever happens to this measurement.
-process.on('exit', () => { for (const child of started) child.kill('SIGKILL'); });
+process.on('exit', () => { for (const child of simulators) child.kill('SIGKILL'); });
 
 async function start(hosts) {
   const cert = path.join(dir, `cert-${hosts}.pem`);
   const child = spawn(binary, ['-listen', '127.0.0.1:0', '-hosts', String(hosts), '-cert-out', cert], { stdio: ['ignore', 'pipe', process.env.VCSIM_LOG ? 'inherit' : 'ignore'] });
-  started.push(child);
+  simulators.push(child);
   const url = await new Promise((resolve) => child.stdout.on('data', (chunk) => { const match = /VCSIM_URL=(\S+)/.exec(String(chunk)); if (match) resolve(match[1]); }));
   return { child, url, cert };
 }
