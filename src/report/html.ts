@@ -254,7 +254,7 @@ function downsample(points: GapPoint[]): GapPoint[] {
 }
 
 export function chartData(run: StoredRun, summary: RunSummary) {
-  const capacity = clusterCpuMhz(run.record);
+  const capacity = clusterCpuMhz(run.record.driver.inventory);
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
   return {
     arms: summary.arms.map((arm, index) => {

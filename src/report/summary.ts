@@ -2,6 +2,7 @@
  * From a stored run to its summary: computed once here; every exporter only formats it.
  * Pure functions of the run record and the samples.
  */
+import type { Inventory } from '../drivers/types.js';
 import type { ArmRecord, RunRecord } from '../metrics/run-store/record.js';
 import type { ArmSample } from '../metrics/types.js';
 import type { ArmSummary, RunSummary } from './summary-types.js';
@@ -53,6 +54,7 @@ export function clusterSeries(samples: ArmSample[], clusterCpuMhz: number): Clus
     const writeIops = diskSide ? diskWrite : hostWrite;
     const cpuMhz = sumPresent(group.map((sample) => sample.cpuMhz));
     const cpuPcts = group.flatMap((sample) => (sample.cpuPct === null ? [] : [sample.cpuPct]));
+    const meanCpuPct = cpuPcts.length > 0 ? cpuPcts.reduce((sum, value) => sum + value, 0) / cpuPcts.length : null;
     const everyHostMhz = group.every((sample) => sample.cpuMhz !== null);
     points.push({
       tS,
@@ -62,9 +64,9 @@ export function clusterSeries(samples: ArmSample[], clusterCpuMhz: number): Clus
       writeIops,
       hostIops,
       // The hosts' own percentages (what vCenter reports as cpu.usage); MHz over capacity only where they are missing.
-      cpuPct: cpuPcts.length === group.length ? cpuPcts.reduce((sum, value) => sum + value, 0) / cpuPcts.length
-        : clusterCpuMhz > 0 && cpuMhz !== null && everyHostMhz ? (100 * cpuMhz) / clusterCpuMhz
-          : cpuPcts.length > 0 ? cpuPcts.reduce((sum, value) => sum + value, 0) / cpuPcts.length : null,
+      cpuPct: cpuPcts.length < group.length && clusterCpuMhz > 0 && cpuMhz !== null && everyHostMhz
+        ? (100 * cpuMhz) / clusterCpuMhz
+        : meanCpuPct,
     });
     previousS = tS;
   }
@@ -109,12 +111,13 @@ export function summarizeArm(arm: ArmRecord, samples: ArmSample[], clusterCpuMhz
   };
 }
 
-export function clusterCpuMhz(record: RunRecord): number {
-  return record.driver.inventory.hosts.reduce((sum, host) => sum + host.cpuMhz, 0);
+/** The cluster's CPU capacity: every host's MHz. */
+export function clusterCpuMhz(inventory: Inventory): number {
+  return inventory.hosts.reduce((sum, host) => sum + host.cpuMhz, 0);
 }
 
 export function summarizeRun(record: RunRecord, samples: ArmSample[], runDir: string): RunSummary {
-  const capacity = clusterCpuMhz(record);
+  const capacity = clusterCpuMhz(record.driver.inventory);
   return {
     runId: record.runId,
     scenario: record.scenario.name,

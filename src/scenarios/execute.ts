@@ -12,7 +12,7 @@ import { isUserError } from '../errors.js';
 import { RUN_SCHEMA_VERSION, writeRunRecord, type RunRecord } from '../metrics/run-store/record.js';
 import { RunStoreSink } from '../metrics/run-store/run-store-sink.js';
 import { SinkFanout, type Sink } from '../metrics/sink.js';
-import { summarizeArm } from '../report/summary.js';
+import { clusterCpuMhz, summarizeArm } from '../report/summary.js';
 import { runScenario, type RunListener, type RunOutcome } from './runner.js';
 import type { Scenario } from './schema.js';
 
@@ -105,7 +105,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     record.status = outcome.status;
     record.arms = outcome.arms;
     if (outcome.error) record.error = outcome.error;
-    const capacity = inventory.hosts.reduce((sum, host) => sum + host.cpuMhz, 0);
+    const capacity = clusterCpuMhz(inventory);
     const finished = outcome;
     sink.write({ summaries: finished.arms.map((arm) => ({ arm: summarizeArm(arm, finished.samples, capacity), timeMs: arm.endMs })) });
   } catch (error) {

@@ -17,7 +17,6 @@ export interface ParameterSpec {
   readonly source: string;
 }
 
-export type SectionName = 'cluster' | 'image' | 'horizon';
 
 export const clusterParameters = {
   hosts: {

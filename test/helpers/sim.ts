@@ -4,7 +4,7 @@ import { loadScenarioFile, resolveScenario, type ScenarioOverrides } from '../..
 import { runScenario, type RunOutcome } from '../../src/scenarios/runner.js';
 import type { Scenario } from '../../src/scenarios/schema.js';
 import type { MetricBatch, Sink } from '../../src/metrics/sink.js';
-import { summarizeArm } from '../../src/report/summary.js';
+import { clusterCpuMhz, summarizeArm } from '../../src/report/summary.js';
 import type { ArmSummary } from '../../src/report/summary-types.js';
 import { repoRoot } from './cli.js';
 
@@ -41,7 +41,7 @@ export async function simulate(scenario: Scenario): Promise<SimRun> {
   const inventory = await driver.open();
   const sink = new MemorySink();
   const outcome = await runScenario({ runId: 'test', scenario, driver, inventory, sink });
-  const capacity = inventory.hosts.reduce((sum, host) => sum + host.cpuMhz, 0);
+  const capacity = clusterCpuMhz(inventory);
   const summaries = outcome.arms.map((arm) => summarizeArm(arm, outcome.samples, capacity));
   return { scenario, driver, outcome, sink, summaries };
 }

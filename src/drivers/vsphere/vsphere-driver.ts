@@ -216,8 +216,7 @@ export class VsphereDriver implements HypervisorDriver {
     await this.operation(vm.name, async () => {
       const [props] = await retrieveProperties(this.client, [this.vmRef(vm)], 'VirtualMachine', ['runtime.powerState']);
       if (!props) return; // already gone
-      if (text(props.props['runtime.powerState']) !== 'poweredOff') await this.task(this.vmRef(vm), 'PowerOffVM_Task', {});
-      await this.task(this.vmRef(vm), 'Destroy_Task', {});
+      await this.destroyByRef(this.vmRef(vm), text(props.props['runtime.powerState']));
     });
   }
 
@@ -268,6 +267,7 @@ export class VsphereDriver implements HypervisorDriver {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Power off unless already off, then destroy. */
   async destroyByRef(ref: MoRef, powerState: string): Promise<void> {
     if (powerState !== 'poweredOff') await this.task(ref, 'PowerOffVM_Task', {});
     await this.task(ref, 'Destroy_Task', {});
