@@ -10,12 +10,16 @@ const dist = (file) => import(path.join(root, 'dist', file));
 const { loadScenarioFile, resolveScenario } = await dist('scenarios/load.js');
 const { SimDriver } = await dist('drivers/sim/sim-driver.js');
 const { runScenario } = await dist('scenarios/runner.js');
-const { executeRun } = await dist('scenarios/execute.js');
-const { renderRunFolder } = await dist('report/render.js');
+const { executeRun } = await dist('run/execute.js');
+const { renderStoredRun } = await dist('run/finish.js');
 
 const desktops = Number(process.argv[2]);
 const loaded = await loadScenarioFile(path.join(root, 'scenarios.yml'));
-const scenario = resolveScenario(loaded, 'composer-vs-instant', { desktops });
+// Past the reference size the cluster grows with the pool (~100 desktops per host, 512 GB
+// hosts): the model refuses desktops that do not fit in memory, and a refused run measures
+// retries, not the simulator.
+const set = desktops > 100 ? [`cluster.hosts=${Math.min(64, Math.ceil(desktops / 100))}`, 'cluster.hostMemoryGB=512'] : [];
+const scenario = resolveScenario(loaded, 'composer-vs-instant', { desktops, set });
 const nullSink = { name: 'null', start: async () => {}, write: () => {}, flush: async () => {}, close: async () => {} };
 
 // 1. The simulation alone.
@@ -32,7 +36,7 @@ const fullStart = performance.now();
 const { runDir } = await executeRun({ scenario, scenarioFile: null, outDir: out, harness: { name: 'vdibench', version: 'perf', node: process.versions.node } });
 const runS = (performance.now() - fullStart) / 1000;
 const renderStart = performance.now();
-const { reportPath } = await renderRunFolder(runDir);
+const { reportPath } = await renderStoredRun(runDir);
 const renderS = (performance.now() - renderStart) / 1000;
 const { statSync } = await import('node:fs');
 const reportBytes = statSync(reportPath).size;
@@ -42,6 +46,9 @@ rmSync(out, { recursive: true, force: true });
 
 console.log(JSON.stringify({
   desktops,
+  hosts: scenario.cluster.hosts,
+  status: outcome.status,
+  deployS: outcome.arms.map((arm) => Math.max(...arm.desktops.map((desktop) => desktop.readyS ?? 0))),
   simulationS,
   events: driver.clock.eventsFired,
   eventsPerS: driver.clock.eventsFired / simulationS,

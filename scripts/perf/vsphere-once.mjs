@@ -10,7 +10,7 @@ import pLimit from 'p-limit';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { VsphereDriver } = await import(path.join(root, 'dist/drivers/vsphere/vsphere-driver.js'));
-const { PerfCollector } = await import(path.join(root, 'dist/drivers/vsphere/perf.js'));
+const { PerfSampler } = await import(path.join(root, 'dist/drivers/vsphere/sampler.js'));
 const dir = mkdtempSync(path.join(tmpdir(), 'vdibench-perf-vcsim-'));
 const binary = path.join(dir, 'vcsim');
 const build = spawnSync('go', ['build', '-o', binary, '.'], { cwd: path.join(root, 'test/vcsim'), env: { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode' }, encoding: 'utf8' });
@@ -51,7 +51,7 @@ const large = await start(32);
 const wide = driverFor(large);
 const inventory = await wide.open();
 const hosts = [...(await listHosts(wide))];
-const collector = new PerfCollector(wide.client, hosts, new Map(inventory.hosts.map((host) => [host.name, host.cpuMhz])));
+const collector = new PerfSampler(wide.client, hosts, new Map(inventory.hosts.map((host) => [host.name, host.cpuMhz])));
 await collector.prepare();
 const rounds = 10;
 let samples = 0;
@@ -64,6 +64,5 @@ console.log(JSON.stringify({ clones, concurrency, cloneS, opsPerS: (2 * clones) 
 
 async function listHosts(vsphere) {
   const { listObjects } = await import(path.join(root, 'dist/drivers/vsphere/vim25/properties.js'));
-  const { text } = await import(path.join(root, 'dist/drivers/vsphere/vim25/xml.js'));
-  return (await listObjects(vsphere.client, 'HostSystem', ['name'])).map((host) => ({ name: text(host.props.name), ref: host.obj }));
+  return (await listObjects(vsphere.client, 'HostSystem', ['name'])).map((host) => ({ name: host.props.name, ref: host.obj }));
 }

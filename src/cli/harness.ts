@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The package root (holds package.json and the bundled scenarios.yml), from src/ or dist/. */
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const harness = (() => {
   const manifest = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -14,10 +14,4 @@ export const harness = (() => {
 export function defaultScenarioFile(): string {
   const local = path.resolve('scenarios.yml');
   return existsSync(local) ? local : path.join(packageRoot, 'scenarios.yml');
-}
-
-/** A path for messages: relative to the working folder when inside it, else absolute. */
-export function shownPath(target: string): string {
-  const relative = path.relative(process.cwd(), target);
-  return !relative || relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(target) : relative;
 }

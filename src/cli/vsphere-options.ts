@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
-import type { VsphereFileSettings } from '../scenarios/schema.js';
-import { promptSecret, secret } from '../secrets.js';
+import { promptSecret, secret } from '../contract/secrets.js';
+import type { VsphereFileSettings } from '../drivers/vsphere/settings.js';
 
 export interface VsphereArgs {
   'vsphere-url'?: string;

@@ -4,28 +4,9 @@
  * Strategies (src/scenarios/strategies) are written once against this interface and never
  * know which driver they drive. Every wait goes through the driver's Clock.
  */
-import type { HostSample } from '../metrics/types.js';
-
-export interface Clock {
-  /** Milliseconds since the Unix epoch: real time, or virtual time on a simulated cluster. */
-  nowMs(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export interface HostInfo {
-  name: string;
-  cpuMhz: number;
-}
-
-export interface Inventory {
-  /** e.g. vCenter address or "simulated". */
-  endpoint: string;
-  cluster: string;
-  datastores: string[];
-  hosts: HostInfo[];
-  /** Model or product details worth printing in a report. */
-  details: Record<string, string | number | boolean>;
-}
+import type { Clock, Inventory } from '../contract/cluster.js';
+import type { HostSample } from '../contract/observations.js';
+import type { RunWarning } from '../contract/summary.js';
 
 export type VmRole = 'template' | 'replica' | 'parent' | 'desktop';
 
@@ -84,7 +65,6 @@ export interface HypervisorDriver {
   /** View Storage Accelerator digest of a disk; `not-supported` where the platform exposes no way to do it. */
   digest(vm: VmRef): Promise<'performed' | 'not-supported'>;
   powerOn(vm: VmRef): Promise<void>;
-  powerOff(vm: VmRef): Promise<void>;
   /** Guest customization; for QuickPrep this ends with the guest shut down. */
   customize(vm: VmRef, kind: CustomizationKind): Promise<void>;
   /** Make a running parent ready to be forked from. */
@@ -93,6 +73,12 @@ export interface HypervisorDriver {
   waitUntilReady(vm: VmRef): Promise<void>;
   destroy(vm: VmRef): Promise<void>;
 
+  /**
+   * What the driver saw since the last call that the figures alone would hide (storage or
+   * CPU at capacity, memory short…), for the arm that just ended. Optional: a driver that
+   * cannot tell returns nothing.
+   */
+  takeWarnings?(arm: string): RunWarning[];
   /** Start collecting per-host samples; every batch goes to `listener`. */
   startSampling(intervalS: number, listener: SampleListener): SamplerHandle;
   close(): Promise<void>;

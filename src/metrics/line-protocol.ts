@@ -4,18 +4,24 @@
  * dashboards chart them at once; the harness's own measurements start with `vdibench_`.
  * docs/METRICS.md lists every measurement, field and tag.
  */
-import type { ArmSummary } from '../report/summary-types.js';
-import type { ArmPhases, MetricBatch, RunIdentity } from './sink.js';
-import type { ArmSample, LifecycleEvent } from './types.js';
-import type { Method } from '../scenarios/schema.js';
+import type { Method } from '../contract/method.js';
+import type { ArmSample, LifecycleEvent } from '../contract/observations.js';
+import type { ArmPhases, MetricBatch, RunIdentity } from '../contract/sink.js';
+import type { ArmSummary } from '../contract/summary.js';
 
 type Tags = Record<string, string>;
 type Fields = Record<string, number | string | boolean>;
 
 // Line protocol escapes commas and spaces (and, in tag keys and values, equals signs);
-// a newline would end the line, so it becomes a space.
-const escapeMeasurement = (value: string) => value.replace(/[\r\n]/g, ' ').replace(/([, ])/g, '\\$1');
-const escapeTag = (value: string) => value.replace(/[\r\n]/g, ' ').replace(/([,= ])/g, '\\$1');
+// a newline would end the line, so it becomes a space. A backslash cannot itself be escaped
+// outside string fields: InfluxDB 1.x reads `\\` as two backslashes, and a backslash right
+// before a comma, equals sign, space or the end of the value breaks the point (HTTP 400 for
+// the whole batch). That one can never be stored as is, so it becomes a `/` (`C:\dir\` is
+// stored as `C:\dir/`); every other backslash is stored verbatim.
+const unencodableBackslash = /\\(?=[,= ]|$)/g;
+const escapeName = (value: string, special: RegExp) => value.replace(/[\r\n]/g, ' ').replace(unencodableBackslash, '/').replace(special, '\\$1');
+const escapeMeasurement = (value: string) => escapeName(value, /([, ])/g);
+const escapeTag = (value: string) => escapeName(value, /([,= ])/g);
 const escapeFieldString = (value: string) => `"${value.replace(/([\\"])/g, '\\$1').replace(/[\r\n]/g, ' ')}"`;
 
 function formatField(value: number | string | boolean): string {
@@ -28,14 +34,16 @@ function formatField(value: number | string | boolean): string {
 
 /**
  * Nanoseconds since the epoch as a decimal string (exact, without floating point). Times are
- * kept to the millisecond; `sequence` (< 1,000,000) fills the sub-millisecond digits so that
- * points of one series at the same millisecond stay distinct instead of overwriting each other.
+ * kept to the millisecond, cut as the run folder's CSV files cut them (toISOString drops the
+ * fraction), so InfluxDB and events.csv give an event the same millisecond; `sequence`
+ * (< 1,000,000) fills the sub-millisecond digits so that points of one series at the same
+ * millisecond stay distinct instead of overwriting each other.
  */
-export function nanoseconds(timeMs: number, sequence = 0): string {
-  return `${Math.round(timeMs)}${String(sequence % 1_000_000).padStart(6, '0')}`;
+function nanoseconds(timeMs: number, sequence = 0): string {
+  return `${Math.floor(timeMs)}${String(sequence % 1_000_000).padStart(6, '0')}`;
 }
 
-export function line(measurement: string, tags: Tags, fields: Fields, timeMs: number, sequence = 0): string {
+function line(measurement: string, tags: Tags, fields: Fields, timeMs: number, sequence = 0): string {
   const tagText = Object.keys(tags).sort().filter((key) => tags[key] !== '').map((key) => `,${escapeTag(key)}=${escapeTag(tags[key]!)}`).join('');
   const fieldText = Object.entries(fields).map(([key, value]) => `${escapeTag(key)}=${formatField(value)}`).join(',');
   return `${escapeMeasurement(measurement)}${tagText} ${fieldText} ${nanoseconds(timeMs, sequence)}`;
@@ -45,7 +53,7 @@ function armTags(run: RunIdentity, arm: string, method: Method): Tags {
   return { run_id: run.runId, scenario: run.scenario, arm, method };
 }
 
-export function sampleLines(run: RunIdentity, sample: ArmSample): string[] {
+function sampleLines(run: RunIdentity, sample: ArmSample): string[] {
   const tags: Tags = {
     ...armTags(run, sample.arm, sample.method),
     esxhostname: sample.host,
@@ -70,13 +78,13 @@ export function sampleLines(run: RunIdentity, sample: ArmSample): string[] {
   return lines;
 }
 
-export function eventLine(run: RunIdentity, event: LifecycleEvent, sequence: number): string {
+function eventLine(run: RunIdentity, event: LifecycleEvent, sequence: number): string {
   const fields: Fields = { desktop: event.desktop, t_s: Number(event.tS.toFixed(3)), host: event.host };
   if (event.error !== undefined) fields.error = event.error;
   return line('vdibench_event', { ...armTags(run, event.arm, event.method), kind: event.kind }, fields, event.timeMs, sequence);
 }
 
-export function phaseLines(run: RunIdentity, armPhases: ArmPhases): string[] {
+function phaseLines(run: RunIdentity, armPhases: ArmPhases): string[] {
   return armPhases.phases.map((phase) => line(
     'vdibench_phase',
     { ...armTags(run, armPhases.arm, armPhases.method), phase: phase.name },
@@ -86,7 +94,7 @@ export function phaseLines(run: RunIdentity, armPhases: ArmPhases): string[] {
 }
 
 /** One point per arm with its summary figures, stamped at the arm's end. */
-export function summaryLine(run: RunIdentity, arm: ArmSummary, timeMs: number): string {
+function summaryLine(run: RunIdentity, arm: ArmSummary, timeMs: number): string {
   const fields: Fields = {
     desktops_requested: arm.desktops.requested,
     desktops_ready: arm.desktops.ready,
@@ -96,6 +104,7 @@ export function summaryLine(run: RunIdentity, arm: ArmSummary, timeMs: number): 
     total_ios: arm.totalIos,
     peak_cpu_pct: arm.peakCpuPct,
     avg_cpu_pct: arm.avgCpuPct,
+    retries: arm.retries,
   };
   if (arm.deployTimeS !== null) fields.deploy_time_s = arm.deployTimeS;
   if (arm.desktopReadyS.p50 !== null) fields.ready_p50_s = arm.desktopReadyS.p50;

@@ -1,12 +1,36 @@
 /** A baseline for the gate: a run folder (its summary) or a summary.json file. */
 import { readFile, stat } from 'node:fs/promises';
-import { InputError } from '../errors.js';
-import { readRun } from '../metrics/run-store/record.js';
-import { SUMMARY_FILE } from './render.js';
-import { summarizeRun } from './summary.js';
-import type { RunSummary } from './summary-types.js';
+import { InputError } from '../contract/errors.js';
+import type { ScenarioRecord } from '../contract/run-record.js';
+import type { RunSummary } from '../contract/summary.js';
+import { RUN_FILES } from '../run-store/layout.js';
+import { readRun } from '../run-store/read.js';
+import { scenarioDifferences } from './compare.js';
+import { buildReportModel } from './model.js';
 
-export async function loadBaseline(location: string): Promise<RunSummary> {
+export interface Baseline {
+  summary: RunSummary;
+  /** The baseline's scenario, when it is a run folder (a summary.json alone does not keep it). */
+  scenario?: ScenarioRecord;
+}
+
+/**
+ * What differs between a baseline and the scenario about to run, in words; empty when they
+ * are comparable. A gate against a different cluster or desktop count would pass or fail for
+ * the wrong reason.
+ */
+export function baselineDifferences(baseline: Baseline, scenario: Pick<ScenarioRecord, 'arms'> & Partial<ScenarioRecord>): string[] {
+  const differences: string[] = [];
+  for (const arm of scenario.arms) {
+    const reference = baseline.summary.arms.find((candidate) => candidate.name === arm.name);
+    if (reference && reference.desktops.requested !== arm.desktops) {
+      differences.push(`arm ${arm.name}: ${arm.desktops} desktops, baseline ${reference.desktops.requested}`);
+    }
+  }
+  return baseline.scenario ? [...differences, ...scenarioDifferences(scenario, baseline.scenario)] : differences;
+}
+
+export async function loadBaseline(location: string): Promise<Baseline> {
   let info;
   try {
     info = await stat(location);
@@ -15,7 +39,7 @@ export async function loadBaseline(location: string): Promise<RunSummary> {
   }
   if (info.isDirectory()) {
     const run = await readRun(location);
-    return summarizeRun(run.record, run.samples, location);
+    return { summary: buildReportModel(run, location).summary, scenario: run.record.scenario };
   }
   let summary: RunSummary;
   try {
@@ -24,7 +48,7 @@ export async function loadBaseline(location: string): Promise<RunSummary> {
     throw new InputError(`--baseline ${location}: not valid JSON (${(error as Error).message})`);
   }
   if (!summary || !Array.isArray(summary.arms) || summary.arms.some((arm) => typeof arm?.name !== 'string')) {
-    throw new InputError(`--baseline ${location}: not a vdibench summary (expected ${SUMMARY_FILE} with "arms")`);
+    throw new InputError(`--baseline ${location}: not a vdibench summary (expected ${RUN_FILES.summary} with "arms")`);
   }
-  return summary;
+  return { summary };
 }

@@ -3,12 +3,9 @@
  * and against expected-value bands. One check per arm x metric; any failure makes the run
  * a regression (exit code 99).
  */
-import { InputError } from '../errors.js';
-import { closest } from '../suggest.js';
-import { METRIC_NAMES, METRICS } from './metrics.js';
-import type { ArmSummary, RunSummary } from './summary-types.js';
-
-export const EXIT_REGRESSION = 99;
+import { InputError } from '../contract/errors.js';
+import { checkMetricName, METRICS } from '../contract/metric-catalog.js';
+import type { ArmSummary, GateCheck, GateResult, RunSummary } from '../contract/summary.js';
 
 export interface Band {
   min?: number;
@@ -16,33 +13,12 @@ export interface Band {
 }
 
 export interface GateSpec {
-  /** Metric name -> allowed regression as a fraction (0.1 = 10 %). */
+  /** Metric name -> allowed regression as a fraction (0.1 = 10 %): only getting worse fails. */
   maxRegression: Map<string, number>;
+  /** Metric name -> allowed change either way (two-sided): a 51 % drop in IOPS is as suspect as a rise. */
+  maxChange?: Map<string, number>;
   /** Arm name -> metric name -> band. */
   bands: Map<string, Map<string, Band>>;
-}
-
-export interface GateCheck {
-  arm: string;
-  metric: string;
-  kind: 'regression' | 'band';
-  value: number | null;
-  baseline?: number | null;
-  /** The limit the value was held to. */
-  limit: string;
-  passed: boolean;
-  message: string;
-}
-
-export interface GateResult {
-  checks: GateCheck[];
-  passed: boolean;
-}
-
-export function checkMetricName(name: string, where: string): void {
-  if (METRICS.has(name)) return;
-  const guess = closest(name, METRIC_NAMES);
-  throw new InputError(`${where}: unknown metric "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${METRIC_NAMES.join(', ')}`);
 }
 
 /** `deployTimeS=10%,peakIops=15%` (a bare number is a percentage too). */
@@ -60,15 +36,17 @@ export function parseMaxRegression(text: string, where = '--max-regression'): Ma
 
 const fmt = (value: number | null | undefined) => (value === null || value === undefined ? 'n/a' : Number(value.toFixed(3)).toString());
 
-export function evaluateGate(summary: RunSummary, spec: GateSpec, baseline?: RunSummary): GateResult {
+export function evaluateGate(summary: RunSummary, spec: GateSpec, baseline?: RunSummary, baselineName?: string): GateResult {
   const checks: GateCheck[] = [];
-  if (baseline && spec.maxRegression.size > 0) {
+  const maxChange = spec.maxChange ?? new Map<string, number>();
+  if (baseline && (spec.maxRegression.size > 0 || maxChange.size > 0)) {
     for (const arm of summary.arms) {
       const reference = baseline.arms.find((candidate) => candidate.name === arm.name);
       if (!reference) {
         throw new InputError(`--baseline: the baseline run has no arm "${arm.name}" (it has: ${baseline.arms.map((candidate) => candidate.name).join(', ')})`);
       }
       for (const [metric, allowed] of spec.maxRegression) checks.push(regressionCheck(arm, reference, metric, allowed));
+      for (const [metric, allowed] of maxChange) checks.push(changeCheck(arm, reference, metric, allowed));
     }
   }
   for (const [armName, metrics] of spec.bands) {
@@ -76,7 +54,32 @@ export function evaluateGate(summary: RunSummary, spec: GateSpec, baseline?: Run
     if (!arm) throw new InputError(`gate.expect: the run has no arm "${armName}" (it has: ${summary.arms.map((candidate) => candidate.name).join(', ')})`);
     for (const [metric, band] of metrics) checks.push(bandCheck(arm, metric, band));
   }
-  return { checks, passed: checks.every((check) => check.passed) };
+  const failed = checks.filter((check) => !check.passed).length;
+  return { passed: failed === 0, ...(baselineName !== undefined ? { baseline: baselineName } : {}), failed, checks };
+}
+
+/** "passed: 6 of 6 checks" / "REGRESSION: 2 of 6 checks failed". */
+export function gateVerdict(result: GateResult): string {
+  return result.passed
+    ? `passed: ${result.checks.length} of ${result.checks.length} checks`
+    : `REGRESSION: ${result.failed} of ${result.checks.length} checks failed`;
+}
+
+/** Two-sided: the value may move at most `allowed` either way from the baseline. */
+function changeCheck(arm: ArmSummary, reference: ArmSummary, metric: string, allowed: number): GateCheck {
+  const spec = METRICS.get(metric)!;
+  const value = spec.read(arm);
+  const baseline = spec.read(reference);
+  const pct = `${Number((allowed * 100).toFixed(3))}%`;
+  const common = { arm: arm.name, metric, kind: 'change' as const, value, baseline, limit: `within ±${pct} of baseline ${fmt(baseline)}` };
+  if (value === null || baseline === null) {
+    const passed = value === baseline;
+    return { ...common, passed, message: passed ? `${metric} not measured in either run` : `${metric} is ${fmt(value)}, baseline ${fmt(baseline)}: cannot compare` };
+  }
+  const epsilon = 1e-9 * Math.max(1, Math.abs(baseline));
+  const passed = Math.abs(value - baseline) <= allowed * Math.abs(baseline) + epsilon;
+  const change = baseline !== 0 ? ((value - baseline) / Math.abs(baseline)) * 100 : 0;
+  return { ...common, passed, message: `${metric} ${fmt(value)} ${spec.unit} vs baseline ${fmt(baseline)} (${change >= 0 ? '+' : ''}${change.toFixed(1)}%, allowed ±${pct})` };
 }
 
 function regressionCheck(arm: ArmSummary, reference: ArmSummary, metric: string, allowed: number): GateCheck {

@@ -3,33 +3,18 @@
  * written for a customer and readable offline. It only formats the summary computed in
  * summary.ts; series are downsampled for display (the CSV keeps every sample).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import type { ArmRecord, StoredRun } from '../metrics/run-store/record.js';
-import { PHASE_NAMES } from '../metrics/types.js';
+import { PHASE_NAMES } from '../contract/observations.js';
+import type { ArmRecord } from '../contract/run-record.js';
+import type { ArmSummary } from '../contract/summary.js';
+import { ARM_COLOURS, chartJs } from './chart-library.js';
 import { lttb, thinSteps, type Point } from './downsample.js';
 import { contentSecurityPolicy, escapeHtml, formatNumber, formatSeconds, jsonForScript } from './markup.js';
-import { clusterCpuMhz, clusterSeries } from './summary.js';
-import type { ArmSummary, RunSummary } from './summary-types.js';
+import type { ReportModel } from './model.js';
+import type { ClusterPoint } from './summary.js';
 
 /** Points per series in the page: enough for a smooth line on a printed page. */
 const MAX_SERIES_POINTS = 600;
 const HISTOGRAM_BINS = 24;
-
-let chartJsSource: string | undefined;
-/** chart.js's UMD build, inlined so the report needs no network. Its exports map hides dist/, so go through the package root. */
-export function chartJs(): string {
-  if (chartJsSource === undefined) {
-    const main = createRequire(import.meta.url).resolve('chart.js'); // .../chart.js/dist/chart.cjs
-    const source = readFileSync(path.join(path.dirname(main), 'chart.umd.min.js'), 'utf8');
-    // Never let the library's text close the <script> element early.
-    chartJsSource = source.replace(/<\/script/gi, '<\\/script');
-  }
-  return chartJsSource;
-}
-
-export const ARM_COLOURS = ['#1f6feb', '#d9480f', '#2f9e44', '#9c36b5', '#e8590c', '#0c8599', '#5c940d', '#c2255c'];
 
 /** Draws every chart from the embedded data. Contains no outside string. */
 const CHART_SCRIPT = `
@@ -47,28 +32,44 @@ const CHART_SCRIPT = `
       ctx.save();
       ctx.setLineDash([4, 4]);
       ctx.font = '10px system-ui, sans-serif';
+      // Labels sit in lanes (one per phase of every arm), so marks near each other never overlap.
+      var lane = 0;
       data.arms.forEach(function (arm) {
         arm.phases.forEach(function (phase) {
           var px = x.getPixelForValue(phase.start / 60);
+          lane++;
           if (px < area.left || px > area.right) return;
           ctx.strokeStyle = arm.colour; ctx.globalAlpha = 0.5; ctx.lineWidth = 1;
           ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
           ctx.globalAlpha = 0.9; ctx.fillStyle = arm.colour;
-          ctx.save(); ctx.translate(px + 3, area.top + 4); ctx.rotate(Math.PI / 2); ctx.fillText(phase.name, 0, 0); ctx.restore();
+          ctx.fillText(phase.name, Math.min(px + 3, area.right - ctx.measureText(phase.name).width), area.top + 10 + ((lane - 1) % Math.max(1, Math.floor((area.bottom - area.top - 12) / 11))) * 11);
         });
       });
       ctx.restore();
     }
   };
+  function points(list) { return list.map(function (p) { return { x: p[0] / 60, y: p[1] }; }); }
+  // A horizontal line across the whole chart: a capacity the series cannot exceed.
+  function capacityLine(label, value) {
+    var endS = 0;
+    data.arms.forEach(function (arm) { arm.iops.forEach(function (p) { endS = Math.max(endS, p[0]); }); });
+    return { label: label, borderColor: '#6e7781', borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0, data: [{ x: 0, y: value }, { x: endS / 60, y: value }] };
+  }
   function series(id, key, yTitle, options) {
     options = options || {};
+    var datasets = [];
+    data.arms.forEach(function (arm) {
+      datasets.push({ label: arm.name + (options.suffix || ''), borderColor: arm.colour, backgroundColor: arm.colour, borderWidth: 2, pointRadius: 0,
+        stepped: options.stepped || false, data: points(arm[key]) });
+      (options.extra || []).forEach(function (extra) {
+        if (!arm[extra.key]) return;
+        datasets.push({ label: arm.name + extra.suffix, borderColor: arm.colour, backgroundColor: arm.colour, borderWidth: 1.5, borderDash: extra.dash, pointRadius: 0, data: points(arm[extra.key]) });
+      });
+    });
+    if (options.capacity) datasets.push(capacityLine(options.capacity.label, options.capacity.value));
     return new Chart(document.getElementById(id), {
       type: 'line',
-      data: { datasets: data.arms.map(function (arm) {
-        return { label: arm.name, borderColor: arm.colour, backgroundColor: arm.colour, borderWidth: 2, pointRadius: 0,
-          stepped: options.stepped || false,
-          data: arm[key].map(function (p) { return { x: p[0] / 60, y: p[1] }; }) };
-      }) },
+      data: { datasets: datasets },
       options: { parsing: false, normalized: true, interaction: { mode: 'nearest', intersect: false },
         scales: { x: minutes, y: { beginAtZero: true, max: options.yMax, title: { display: true, text: yTitle } } } },
       plugins: options.markers ? [phaseMarkers] : []
@@ -87,10 +88,13 @@ const CHART_SCRIPT = `
   charts.push(new Chart(document.getElementById('chart-timeline'), {
     type: 'bar',
     data: { labels: rows, datasets: [{ label: 'phase', data: bars, backgroundColor: colours, borderSkipped: false, barPercentage: 0.8 }] },
-    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: minutes } }
+    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: minutes, y: { ticks: { autoSkip: false, font: { size: 10 } } } } }
   }));
-  charts.push(series('chart-iops', 'iops', 'storage IOPS (cluster, read + write)', { markers: true }));
-  charts.push(series('chart-cpu', 'cpu', 'CPU % (cluster)', { markers: true, yMax: 100 }));
+  charts.push(series('chart-iops', 'iops', 'IOPS (read + write)', { markers: true, suffix: ' (disk)',
+    extra: [{ key: 'hostIops', suffix: ' (hypervisor)', dash: [6, 4] }],
+    capacity: data.storageCapacityIops ? { label: 'storage capacity', value: data.storageCapacityIops } : null }));
+  charts.push(series('chart-rw', 'readIops', 'IOPS', { suffix: ' read', extra: [{ key: 'writeIops', suffix: ' write', dash: [2, 2] }] }));
+  charts.push(series('chart-cpu', 'cpu', 'CPU %', { markers: true, yMax: 100, capacity: { label: 'CPU capacity', value: 100 } }));
   charts.push(series('chart-ready', 'ready', 'desktops ready', { stepped: true }));
   charts.push(new Chart(document.getElementById('chart-distribution'), {
     type: 'bar',
@@ -100,6 +104,25 @@ const CHART_SCRIPT = `
     options: { scales: { x: { title: { display: true, text: 'minutes from the arm start to desktop ready' } },
                          y: { beginAtZero: true, title: { display: true, text: 'desktops' } } } }
   }));
+  // A sweep: deploy time, throughput and peak IOPS against the desktop count, one line per method.
+  if (data.sweep) {
+    var methodColour = { composer: '#1f6feb', 'instant-clone': '#d9480f' };
+    function scaling(id, key, title, scale) {
+      return new Chart(document.getElementById(id), {
+        type: 'line',
+        data: { datasets: data.sweep.methods.map(function (method) {
+          return { label: method, borderColor: methodColour[method], backgroundColor: methodColour[method], borderWidth: 2, pointRadius: 3,
+            data: data.sweep.points.filter(function (p) { return p.method === method && p[key] !== null; })
+              .map(function (p) { return { x: p.desktops, y: p[key] * (scale || 1) }; }) };
+        }) },
+        options: { parsing: false, scales: { x: { type: 'linear', title: { display: true, text: 'desktops' } },
+          y: { beginAtZero: true, title: { display: true, text: title } } } }
+      });
+    }
+    charts.push(scaling('chart-scale-time', 'deployTimeS', 'deploy time (min)', 1 / 60));
+    charts.push(scaling('chart-scale-rate', 'desktopsPerMin', 'desktops ready per minute'));
+    charts.push(scaling('chart-scale-iops', 'peakIops', 'peak storage IOPS'));
+  }
   // Charts redraw at the page width when printed (and back after).
   function resizeAll() { charts.forEach(function (chart) { chart.resize(); }); }
   window.addEventListener('beforeprint', resizeAll);
@@ -116,46 +139,33 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: 
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 14px; margin: 14px 0 4px; }
 .muted { color: var(--muted); } .verdict { font-size: 16px; background: var(--band); border-left: 4px solid #1f6feb; padding: 10px 14px; margin: 16px 0; }
-.warning { border-left-color: #cf222e; }
+.warning { border-left-color: #cf222e; } .verdict ul { margin: 4px 0 0; padding-left: 20px; font-size: 13px; } li.fail { color: #cf222e; }
+.badge { padding: 6px 12px; border-radius: 6px; margin: 0 0 12px; font-size: 13px; }
+.badge.simulated { background: #fff8c5; border: 1px solid #d4a72c; } .badge.measured { background: #dafbe1; border: 1px solid #4ac26b; }
+.override { font-weight: 600; color: #9a6700; }
+.method dl.config { margin-bottom: 0; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; } th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: right; vertical-align: top; }
 th:first-child, td:first-child { text-align: left; } thead th { background: var(--band); }
 tr.section td { font-weight: 600; background: var(--band); }
 .chart { position: relative; height: 300px; margin: 8px 0 16px; } .chart.short { height: 220px; }
-.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; } .grid3 { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 12px; }
 dl.config { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 4px 0; } dl.config dt { color: var(--muted); } dl.config dd { margin: 0; }
 .parameters { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0 24px; }
-@media (max-width: 800px) { .grid, .parameters { grid-template-columns: 1fr; } }
+@media screen and (max-width: 800px) { .grid, .grid3, .parameters { grid-template-columns: 1fr; } }
 @media print {
-  @page { size: A4; margin: 12mm; }
-  body { max-width: none; padding: 0; font-size: 10px; }
-  .chart { height: 210px; break-inside: avoid; } .chart.short { height: 170px; }
+  @page { size: A4; margin: 10mm; }
+  body { max-width: none; padding: 0; font-size: 9px; line-height: 1.3; }
+  h1 { font-size: 17px; } h2 { font-size: 12px; margin: 10px 0 4px; } h3 { font-size: 10px; margin: 6px 0 2px; }
+  .verdict { font-size: 11px; padding: 6px 10px; margin: 8px 0; } .badge { font-size: 10px; padding: 4px 8px; margin-bottom: 6px; }
+  th, td { padding: 1px 6px; } p { margin: 3px 0; }
+  .chart { height: 190px; margin: 4px 0 8px; break-inside: avoid; } .chart.short { height: 150px; }
   /* A chart drawn at screen width is scaled to the page instead of being cut off. */
   .chart canvas { width: 100% !important; height: 100% !important; }
-  table, .verdict, dl, .grid, .parameters { break-inside: avoid; } h2 { break-after: avoid; }
-  .page-break { break-before: page; }
+  table, .verdict, dl, .grid, .parameters, section.keep { break-inside: avoid; } h2 { break-after: avoid; }
+  .page-break, .page-break-print { break-before: page; }
+  .parameters { gap: 0 12px; }
 }
 `;
-
-export function verdict(arms: ArmSummary[]): string {
-  const timed = arms.filter((arm) => arm.deployTimeS !== null);
-  if (arms.length < 2 || timed.length < 2) {
-    const arm = timed[0];
-    return arm ? `${arm.name} deployed ${arm.desktops.ready} desktops in ${formatSeconds(arm.deployTimeS)}, peaking at ${formatNumber(arm.peakIops)} storage IOPS.` : 'No desktop became ready.';
-  }
-  const byTime = [...timed].sort((a, b) => a.deployTimeS! - b.deployTimeS!);
-  const fast = byTime[0]!;
-  const slow = byTime[byTime.length - 1]!;
-  const timeRatio = slow.deployTimeS! / Math.max(fast.deployTimeS!, 1e-9);
-  const byPeak = [...arms].sort((a, b) => a.peakIops - b.peakIops);
-  const low = byPeak[0]!;
-  const high = byPeak[byPeak.length - 1]!;
-  const timeSentence = `${fast.name} deployed fastest: ${formatSeconds(fast.deployTimeS)} against ${formatSeconds(slow.deployTimeS)} for ${slow.name} `
-    + `(${timeRatio.toFixed(1)}x faster).`;
-  if (high.peakIops <= 0) return `${timeSentence} No storage load was measured.`;
-  const peakRatio = high.peakIops / Math.max(low.peakIops, 1);
-  return `${timeSentence} ${low.name} had the lowest peak storage load: ${formatNumber(low.peakIops)} IOPS `
-    + `against ${formatNumber(high.peakIops)} for ${high.name} (${peakRatio.toFixed(1)}x lower).`;
-}
 
 type Row = [label: string, metric: string, cell: (arm: ArmSummary) => { text: string; value: number | null }];
 
@@ -186,6 +196,7 @@ function summaryTable(arms: ArmSummary[]): string {
       ['Requested', 'desktops.requested', (arm) => number(arm.desktops.requested)],
       ['Ready', 'desktops.ready', (arm) => number(arm.desktops.ready)],
       ['Failed', 'desktops.failed', (arm) => number(arm.desktops.failed)],
+      ['Provisioning retries', 'retries', (arm) => number(arm.retries)],
     ]],
   ];
   const head = `<thead><tr><th></th>${arms.map((arm) => `<th>${escapeHtml(arm.name)}<br><span class="muted">${escapeHtml(arm.method)}</span></th>`).join('')}</tr></thead>`;
@@ -206,8 +217,101 @@ ${shown.map(({ arm, desktop }) => `<tr><td>${escapeHtml(desktop.name)}</td><td>$
 </tbody></table>${failed.length > shown.length ? `<p class="muted">…and ${failed.length - shown.length} more in desktops.csv.</p>` : ''}`;
 }
 
-function configuration(run: StoredRun): string {
-  const { record } = run;
+/** "Simulated — …" or "Measured on …": the first thing a reader must know about every number below. */
+function provenanceBadge(model: ReportModel): string {
+  const { driver } = model.record;
+  if (driver.name === 'sim') {
+    return `<div class="badge simulated" id="provenance"><strong>Simulated</strong> — these figures come from vdibench's cluster model, not from a real cluster. `
+      + `Model calibrated on ${escapeHtml(driver.calibration ?? 'its default parameters')}; see the method below.</div>`;
+  }
+  return `<div class="badge measured" id="provenance"><strong>Measured</strong> on ${escapeHtml(driver.inventory.endpoint)} (${escapeHtml(String(driver.inventory.details.product ?? driver.name))}), cluster ${escapeHtml(driver.inventory.cluster)}.</div>`;
+}
+
+/** The regression gate's verdict, when the run was gated: pass/fail, baseline, every check. */
+function gateBox(model: ReportModel): string {
+  const gate = model.summary.gate;
+  if (!gate) return '';
+  const title = gate.passed
+    ? `Regression gate passed: ${gate.checks.length} of ${gate.checks.length} checks`
+    : `Regression gate failed: ${gate.failed} of ${gate.checks.length} checks failed`;
+  return `<div class="verdict${gate.passed ? '' : ' warning'}" id="gate" data-passed="${gate.passed}"><strong>${escapeHtml(title)}</strong>${gate.baseline ? ` against baseline ${escapeHtml(gate.baseline)}` : ''}.
+<ul>${gate.checks.map((check) => `<li class="${check.passed ? 'ok' : 'fail'}">${check.passed ? 'ok' : '<strong>FAIL</strong>'} ${escapeHtml(check.arm)}: ${escapeHtml(check.message)}</li>`).join('')}</ul></div>`;
+}
+
+/** Plain-words warnings: what the figures alone would hide (saturation, memory, limits). */
+function warningsBox(model: ReportModel): string {
+  const warnings = model.summary.warnings ?? [];
+  if (warnings.length === 0) return '';
+  return `<div class="verdict warning" id="warnings"><strong>Read these figures with care:</strong><ul>${warnings
+    .map((warning) => `<li data-code="${escapeHtml(warning.code)}">${warning.arm ? `<strong>${escapeHtml(warning.arm)}</strong>: ` : ''}${escapeHtml(warning.message)}</li>`).join('')}</ul></div>`;
+}
+
+/** `storageIops` → `storage IOPS`, `hostCopyMBps` → `host copy MB/s`: parameter names for people. */
+function humanLabel(key: string): string {
+  const words = key.replace(/MBps$/, ' MB/s').replace(/Mhz/g, ' MHz').replace(/GB\b/g, ' GB').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/Iops/g, 'IOPS').replace(/Kiops/g, 'kIOPS');
+  const spaced = words.replace(/ S$/, ' (s)').replace(/ Pct$/, ' %').replace(/ KB$/, ' KB').replace(/\s+/g, ' ').trim();
+  const lowered = spaced.split(' ').map((word) => (/^[A-Z][a-z]/.test(word) ? word.toLowerCase() : word)).join(' ');
+  return lowered.charAt(0).toUpperCase() + lowered.slice(1);
+}
+
+/** The keys a `--set` override changed, e.g. `cluster.hosts`. */
+function overriddenKeys(model: ReportModel): Set<string> {
+  const overrides = (model.record.scenario.overrides ?? []) as string[];
+  return new Set(overrides.flatMap((override) => {
+    const match = /^--set ([^=]+)=/.exec(override);
+    return match ? [match[1]!.trim()] : [];
+  }));
+}
+
+const HORIZON_LIMIT_LABELS: Record<string, string> = {
+  maxVcProvisioning: 'vCenter provisioning',
+  maxPowerOps: 'power',
+  maxComposerMaintenance: 'Composer maintenance',
+  maxComposerProvisioning: 'Composer provisioning',
+  maxInstantCloneProvisioning: 'Instant Clone Engine provisioning',
+  composerStorageAccelerator: 'View Storage Accelerator for Composer pools',
+};
+
+/** The hardware and the method that produced the numbers, on the first screen. */
+function methodBox(model: ReportModel): string {
+  const { record } = model;
+  const { scenario, driver } = record;
+  const inventory = driver.inventory;
+  const section = (name: string) => (scenario[name] ?? {}) as Record<string, number | boolean>;
+  const cluster = section('cluster');
+  const image = section('image');
+  const horizon = section('horizon');
+  const totalGhz = inventory.hosts.reduce((sum, host) => sum + host.cpuMhz, 0) / 1000;
+  const overrides = (scenario.overrides ?? []) as string[];
+  const items: [string, string][] = [
+    ['Cluster', `${inventory.hosts.length} hosts, ${formatNumber(totalGhz, 1)} GHz of CPU in all; datastores: ${inventory.datastores.join(', ')}`],
+  ];
+  if (driver.name === 'sim') {
+    const capacity = storageCapacityIops(model);
+    const layout = cluster.hyperConverged === true
+      ? `hyper-converged: ${formatNumber(Number(cluster.storageIopsPerHost ?? 0))} IOPS per host × ${inventory.hosts.length} hosts`
+      : 'shared array';
+    items.push(['Storage', `${capacity === null ? '—' : formatNumber(capacity)} IOPS capacity (${layout}); ${inventory.datastores.length} datastore(s)${cluster.vaai === true ? '; VAAI full-copy offload' : '; no VAAI'}`]);
+    items.push(['Golden image', `${formatNumber(Number(image.usedGB ?? 0))} GB used`]);
+  } else {
+    items.push(['Golden image', `${String(inventory.details.goldenImage ?? '—')} (snapshot ${String(inventory.details.snapshot ?? '—')})`]);
+  }
+  items.push(['Horizon limits (concurrent operations)', Object.entries(horizon).map(([key, value]) => `${HORIZON_LIMIT_LABELS[key] ?? humanLabel(key)} ${typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value)}`).join(', ')]);
+  items.push(['Desktops', scenario.arms.map((arm) => `${arm.name}: ${formatNumber(arm.desktops)} (${arm.method})`).join('; ')]);
+  if (typeof scenario.profile === 'string') items.push(['Profile', scenario.profile]);
+  items.push(['Changed from the scenario', overrides.length > 0 ? overrides.join(' ') : 'nothing (as in the scenario file)']);
+  return `<div class="method" id="method"><h2>Hardware and method</h2><dl class="config">${items
+    .map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd${key === 'Changed from the scenario' && overrides.length > 0 ? ' class="override"' : ''}>${escapeHtml(value)}</dd>`).join('')}</dl></div>`;
+}
+
+/** Tall enough for every row of the Gantt chart to keep its label. */
+function timelineHeightPx(arms: ArmSummary[]): number {
+  const rows = arms.reduce((sum, arm) => sum + arm.phases.length, 0);
+  return Math.max(160, 40 + rows * 18);
+}
+
+function configuration(model: ReportModel): string {
+  const { record } = model;
   const { scenario, driver } = record;
   const items: [string, string][] = [
     ['Scenario', scenario.name],
@@ -227,8 +331,14 @@ function configuration(run: StoredRun): string {
     ['Arms', scenario.arms.map((arm) => `${arm.name} (${arm.method}, ${arm.desktops} desktops)`).join('; ')],
   ];
   const dl = (entries: [string, unknown][]) => `<dl class="config">${entries.map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(value)}</dd>`).join('')}</dl>`;
-  const parameters = (['cluster', 'image', 'horizon'] as const)
-    .map((section) => `<div><h3>${section}</h3>${dl(Object.entries(scenario[section]))}</div>`).join('');
+  const changed = overriddenKeys(model);
+  const parameters = (['cluster', 'image', 'horizon'] as const).map((section) => {
+    const entries = Object.entries((scenario[section] ?? {}) as Record<string, unknown>);
+    return `<div><h3>${section}</h3><dl class="config">${entries.map(([key, value]) => {
+      const overridden = changed.has(`${section}.${key}`);
+      return `<dt title="${escapeHtml(`${section}.${key}`)}">${escapeHtml(humanLabel(key))}</dt><dd${overridden ? ' class="override"' : ''}>${escapeHtml(value)}${overridden ? ' (--set)' : ''}</dd>`;
+    }).join('')}</dl></div>`;
+  }).join('');
   return `${dl(items)}<div class="parameters">${parameters}</div>`;
 }
 
@@ -253,33 +363,78 @@ function downsample(points: GapPoint[]): GapPoint[] {
   return thinSteps(points as Point[], MAX_SERIES_POINTS) as GapPoint[];
 }
 
-export function chartData(run: StoredRun, summary: RunSummary) {
-  const capacity = clusterCpuMhz(run.record.driver.inventory);
+function chartData(model: ReportModel) {
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
   return {
-    arms: summary.arms.map((arm, index) => {
-      const record = run.record.arms.find((candidate) => candidate.name === arm.name);
-      const points = clusterSeries(run.samples.filter((sample) => sample.arm === arm.name), capacity);
-      const iops = points.map((point): GapPoint => [round(point.tS, 1), point.iops === null ? null : Math.round(point.iops)]);
-      const cpu = points.map((point): GapPoint => [round(point.tS, 1), point.cpuPct === null ? null : round(point.cpuPct, 2)]);
+    arms: model.arms.map(({ summary: arm, record, series: points }, index) => {
+      const whole = withoutPartialLastInterval(points);
+      const at = (value: (point: ClusterPoint) => number | null, digits: number) =>
+        whole.map((point): GapPoint => { const y = value(point); return [round(point.tS, 1), y === null ? null : round(y, digits)]; });
+      const iops = at((point) => point.iops, 0);
+      const hostIops = at((point) => point.hostIops, 0);
+      const cpu = at((point) => point.cpuPct, 2);
+      // The hypervisor-side line only where it tells something: it differs from disk-side when the storage offloads (VAAI).
+      const offloadVisible = whole.some((point) => point.hostIops !== null && point.iops !== null && Math.abs(point.hostIops - point.iops) > 1);
       const readyTimes = (record?.desktops ?? []).flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS])).sort((a, b) => a - b);
       const ready: Point[] = [[0, 0], ...readyTimes.map((time, count): Point => [round(time, 1), count + 1])];
       return {
         name: arm.name,
-        colour: ARM_COLOURS[index % ARM_COLOURS.length]!,
+        colour: model.colours[arm.name] ?? ARM_COLOURS[index % ARM_COLOURS.length]!,
         iops: downsample(iops),
+        ...(offloadVisible ? { hostIops: downsample(hostIops) } : {}),
+        readIops: downsample(at((point) => point.readIops, 0)),
+        writeIops: downsample(at((point) => point.writeIops, 0)),
         cpu: downsample(cpu),
         ready: thinSteps(ready, MAX_SERIES_POINTS),
         phases: arm.phases.map((phase) => ({ name: phase.name, start: phase.startS, end: phase.startS + phase.durationS, performed: phase.performed })),
       };
     }),
-    histogram: histogram(run.record.arms),
+    histogram: histogram(model.record.arms),
+    storageCapacityIops: storageCapacityIops(model),
+    sweep: model.sweep ? { methods: model.sweep.methods, points: model.sweep.points } : null,
   };
 }
 
-export function renderHtml(run: StoredRun, summary: RunSummary): string {
+function scalingSection(model: ReportModel): string {
+  if (!model.sweep) return '';
+  return `<section class="keep" id="scaling">
+<h2>How it scales</h2>
+<p class="muted">Each point is one arm of this run: the same cluster, ${model.sweep.counts.map((count) => formatNumber(count)).join(', ')} desktops.${model.sweep.instantFasterFrom !== null ? ` Instant clones overtake Composer at ${escapeHtml(formatNumber(model.sweep.instantFasterFrom))} desktops (between the two sizes measured there).` : ''}</p>
+<div class="grid3">
+<div class="chart short"><canvas id="chart-scale-time" role="img" aria-label="Deploy time against desktops, per method"></canvas></div>
+<div class="chart short"><canvas id="chart-scale-rate" role="img" aria-label="Desktops ready per minute against desktops, per method"></canvas></div>
+<div class="chart short"><canvas id="chart-scale-iops" role="img" aria-label="Peak storage IOPS against desktops, per method"></canvas></div>
+</div>
+</section>`;
+}
+
+/**
+ * The last sample of an arm usually averages a partial interval (the arm ended mid-way), which
+ * draws a false drop at the end of every chart: charts leave it out (the summary keeps it).
+ */
+function withoutPartialLastInterval(points: ClusterPoint[]): ClusterPoint[] {
+  if (points.length < 3) return points;
+  const last = points[points.length - 1]!;
+  const full = points[points.length - 2]!.intervalS;
+  return last.intervalS < full * 0.99 ? points.slice(0, -1) : points;
+}
+
+/**
+ * The storage capacity line: known for a simulated cluster (hyper-converged: per host × hosts;
+ * a shared array: fixed), unknown on a real one.
+ */
+function storageCapacityIops(model: ReportModel): number | null {
+  if (model.record.driver.name !== 'sim') return null;
+  const cluster = (model.record.scenario.cluster ?? {}) as Record<string, unknown>;
+  if (cluster.hyperConverged === true && typeof cluster.storageIopsPerHost === 'number') {
+    return cluster.storageIopsPerHost * model.record.driver.inventory.hosts.length;
+  }
+  return typeof cluster.storageIops === 'number' ? cluster.storageIops : null;
+}
+
+export function renderHtml(model: ReportModel): string {
   const library = chartJs();
-  const { record } = run;
+  const { record, summary } = model;
   const incomplete = record.status !== 'completed';
   const statusNote = incomplete
     ? `<div class="verdict warning" id="status-note"><strong>This run is ${escapeHtml(record.status === 'running' ? 'incomplete (it stopped without finishing)' : record.status)}${record.error ? `: ${escapeHtml(record.error)}` : ''}.</strong> The figures cover what was gathered.</div>`
@@ -294,30 +449,51 @@ export function renderHtml(run: StoredRun, summary: RunSummary): string {
 <style>${STYLE}</style>
 </head>
 <body>
+${provenanceBadge(model)}
 <h1>${escapeHtml(summary.scenario)}</h1>
 <p class="muted">${escapeHtml(record.scenario.description)}</p>
 <p class="muted">Run ${escapeHtml(summary.runId)} · ${escapeHtml(record.createdAt)} · driver ${escapeHtml(summary.driver)} (${escapeHtml(record.driver.inventory.cluster)}, ${record.driver.inventory.hosts.length} hosts) · status ${escapeHtml(summary.status)}</p>
 ${statusNote}
-<div class="verdict" id="verdict">${escapeHtml(verdict(summary.arms))}</div>
+<div class="verdict" id="verdict">${escapeHtml(model.verdict)}</div>
+${gateBox(model)}
+${warningsBox(model)}
+${methodBox(model)}
+${scalingSection(model)}
 <h2>Summary</h2>
 ${summaryTable(summary.arms)}
+<section class="keep page-break-print">
 <h2>Where the time goes</h2>
-<div class="chart short"><canvas id="chart-timeline" role="img" aria-label="Phase timeline per arm"></canvas></div>
+<div class="chart timeline" style="height:${timelineHeightPx(summary.arms)}px"><canvas id="chart-timeline" role="img" aria-label="Phase timeline per arm"></canvas></div>
+</section>
+<section class="keep">
 <h2>Storage IOPS</h2>
-<p class="muted">Cluster total, read + write, 20 s averages; dashed lines mark where each arm's phases start.</p>
+<p class="muted">Cluster total, read + write, 20 s averages. Solid: disk-side (what the storage served); dashed: hypervisor-side (what the hosts issued), shown where they differ because the storage did the copy itself (VAAI offload). The dotted grey line is the storage's capacity; thin dashed verticals mark where each arm's phases start.</p>
 <div class="chart"><canvas id="chart-iops" role="img" aria-label="Storage IOPS over time, per arm"></canvas></div>
+</section>
+<div class="grid">
+<section class="keep">
+<h2>Reads and writes</h2>
+<p class="muted">Storage IOPS split into reads (solid) and writes (dotted).</p>
+<div class="chart short"><canvas id="chart-rw" role="img" aria-label="Storage read and write IOPS over time, per arm"></canvas></div>
+</section>
+<section class="keep">
 <h2>CPU</h2>
-<div class="chart"><canvas id="chart-cpu" role="img" aria-label="Cluster CPU over time, per arm"></canvas></div>
+<p class="muted">Cluster CPU; the dotted line is the capacity.</p>
+<div class="chart short"><canvas id="chart-cpu" role="img" aria-label="Cluster CPU over time, per arm"></canvas></div>
+</section>
+</div>
+<section class="keep">
 <h2>Desktops ready</h2>
 <div class="grid">
 <div class="chart short"><canvas id="chart-ready" role="img" aria-label="Desktops ready over time"></canvas></div>
 <div class="chart short"><canvas id="chart-distribution" role="img" aria-label="Distribution of time to ready"></canvas></div>
 </div>
+</section>
 ${failedDesktops(record.arms)}
 <h2 class="page-break">Configuration</h2>
-${configuration(run)}
+${configuration(model)}
 <p class="muted">In this folder: samples.csv (every host sample), desktops.csv, phases.csv, events.csv, summary.json, run.json, metrics.lp (InfluxDB line protocol).</p>
-<script type="application/json" id="run-data">${jsonForScript(chartData(run, summary))}</script>
+<script type="application/json" id="run-data">${jsonForScript(chartData(model))}</script>
 <script>${library}</script>
 <script>${CHART_SCRIPT}</script>
 </body>

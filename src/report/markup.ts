@@ -15,7 +15,7 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-export function sha256Base64(text: string): string {
+function sha256Base64(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
@@ -28,12 +28,16 @@ export function contentSecurityPolicy(inlineScripts: string[]): string {
   return `default-src 'none'; script-src ${hashes}; style-src 'unsafe-inline'; img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'`;
 }
 
+/** One style everywhere: `45 s`, `1 min 41 s`, `2 h 04 min 16 s`. */
 export function formatSeconds(seconds: number | null): string {
   if (seconds === null) return '—';
   const whole = Math.round(seconds);
-  if (whole < 120) return `${whole} s`;
-  const minutes = Math.floor(whole / 60);
-  return `${minutes} min ${String(whole - minutes * 60).padStart(2, '0')} s`;
+  if (whole < 60) return `${whole} s`;
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole - hours * 3600) / 60);
+  const rest = String(whole - hours * 3600 - minutes * 60).padStart(2, '0');
+  if (hours === 0) return `${minutes} min ${rest} s`;
+  return `${hours} h ${String(minutes).padStart(2, '0')} min ${rest} s`;
 }
 
 export function formatNumber(value: number | null, digits = 0): string {

@@ -1,11 +1,10 @@
 /**
- * From a stored run to its summary: computed once here; every exporter only formats it.
- * Pure functions of the run record and the samples.
+ * From a stored run to its summary: pure functions of the run record and the samples as
+ * the run store holds them. The report model (model.ts) calls them once per run.
  */
-import type { Inventory } from '../drivers/types.js';
-import type { ArmRecord, RunRecord } from '../metrics/run-store/record.js';
-import type { ArmSample } from '../metrics/types.js';
-import type { ArmSummary, RunSummary } from './summary-types.js';
+import type { ArmSample } from '../contract/observations.js';
+import type { ArmRecord, DesktopRecord } from '../contract/run-record.js';
+import type { ArmSummary } from '../contract/summary.js';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -32,7 +31,7 @@ function sumPresent(values: (number | null)[]): number | null {
   return sum;
 }
 
-export function clusterSeries(samples: ArmSample[], clusterCpuMhz: number): ClusterPoint[] {
+function clusterSeries(samples: ArmSample[], clusterCpuMhz: number): ClusterPoint[] {
   const byTime = new Map<number, ArmSample[]>();
   for (const sample of samples) {
     const group = byTime.get(sample.timeMs);
@@ -74,14 +73,18 @@ export function clusterSeries(samples: ArmSample[], clusterCpuMhz: number): Clus
 }
 
 /** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: number[], fraction: number): number | null {
+function percentile(sorted: number[], fraction: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.max(1, Math.ceil(fraction * sorted.length));
   return sorted[Math.min(sorted.length, rank) - 1]!;
 }
 
-export function summarizeArm(arm: ArmRecord, samples: ArmSample[], clusterCpuMhz: number): ArmSummary {
-  const series = clusterSeries(samples.filter((sample) => sample.arm === arm.name), clusterCpuMhz);
+/** One arm's cluster-wide series. */
+export function armSeries(samples: ArmSample[], armName: string, clusterCpuMhz: number): ClusterPoint[] {
+  return clusterSeries(samples.filter((sample) => sample.arm === armName), clusterCpuMhz);
+}
+
+export function summarizeArm(arm: ArmRecord, series: ClusterPoint[]): ArmSummary {
   const readyTimes = arm.desktops.flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS])).sort((a, b) => a - b);
   const failed = arm.desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined).length;
   // Gaps count neither as zero nor as time: averages cover the intervals that have data.
@@ -108,22 +111,7 @@ export function summarizeArm(arm: ArmRecord, samples: ArmSample[], clusterCpuMhz
     peakCpuPct: round(max(withCpu.map((point) => point.cpuPct!))),
     avgCpuPct: cpuSpanS > 0 ? round(cpuSeconds / cpuSpanS) : 0,
     desktopReadyS: { p50: p(0.5), p95: p(0.95), max: p(1) },
-  };
-}
-
-/** The cluster's CPU capacity: every host's MHz. */
-export function clusterCpuMhz(inventory: Inventory): number {
-  return inventory.hosts.reduce((sum, host) => sum + host.cpuMhz, 0);
-}
-
-export function summarizeRun(record: RunRecord, samples: ArmSample[], runDir: string): RunSummary {
-  const capacity = clusterCpuMhz(record.driver.inventory);
-  return {
-    runId: record.runId,
-    scenario: record.scenario.name,
-    driver: record.driver.name,
-    status: record.status,
-    runDir,
-    arms: record.arms.map((arm) => summarizeArm(arm, samples, capacity)),
+    // Each desktop's `retries` (runner.ts); a run stored before retries were counted has none.
+    retries: arm.desktops.reduce((sum, desktop: DesktopRecord & { retries?: number }) => sum + (desktop.retries ?? 0), 0),
   };
 }

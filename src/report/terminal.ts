@@ -1,10 +1,49 @@
-/** The run summary as a terminal table. */
-import { PHASE_NAMES } from '../metrics/types.js';
+/** The terminal exporter: the run summary (and a comparison of runs) as plain-text tables. */
+import { PHASE_NAMES } from '../contract/observations.js';
+import type { ComparedRun } from './compare.js';
+import { comparisonRows, formatChange, formatComparedValue, runDifferences, runLabel } from './compare.js';
 import { formatNumber, formatSeconds } from './markup.js';
-import type { RunSummary } from './summary-types.js';
-import { verdict } from './html.js';
+import type { ReportModel, Sweep } from './model.js';
 
-export function formatTerminalSummary(summary: RunSummary): string {
+/** Word-wraps prose for a terminal (the verdict): lines of at most `width` characters. */
+function wrap(text: string, width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+/**
+ * A sweep as a compact table that fits 100 columns: one row per desktop count, per method
+ * its deploy time, throughput and peak IOPS.
+ */
+function formatSweep(sweep: Sweep): string {
+  const header = ['desktops', ...sweep.methods.flatMap((method) => [`${method} time`, '/min', 'peak IOPS'])];
+  const rows = sweep.counts.map((count) => [formatNumber(count), ...sweep.methods.flatMap((method) => {
+    const point = sweep.points.find((candidate) => candidate.method === method && candidate.desktops === count);
+    return point ? [formatSeconds(point.deployTimeS), formatNumber(point.desktopsPerMin, 1), formatNumber(point.peakIops)] : ['—', '—', '—'];
+  })]);
+  const table = [header, ...rows];
+  const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
+  return table.map((row) => row.map((cell, column) => cell.padStart(widths[column]!)).join('  ')).join('\n');
+}
+
+/** The driver's warnings, one per line: what the figures alone would hide. */
+function formatWarnings(summary: ReportModel['summary']): string {
+  const warnings = summary.warnings ?? [];
+  return warnings.map((warning) => `\nwarning [${warning.code}]${warning.arm ? ` ${warning.arm}` : ''}: ${warning.message}`).join('');
+}
+
+export function formatTerminalSummary({ summary, verdict, sweep }: Pick<ReportModel, 'summary' | 'verdict' | 'sweep'>): string {
+  if (sweep) return `\n${summary.scenario} — ${summary.status}\n${formatSweep(sweep)}\n\n${wrap(verdict)}\n${formatWarnings(summary)}${summary.warnings?.length ? '\n' : ''}`;
   const arms = summary.arms;
   const phaseNames = PHASE_NAMES.filter((name) => arms.some((arm) => arm.phases.some((phase) => phase.name === name)));
   const rows: string[][] = [
@@ -23,5 +62,16 @@ export function formatTerminalSummary(summary: RunSummary): string {
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const text = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   ').trimEnd()).join('\n');
-  return `\n${summary.scenario} — ${summary.status}\n${text}\n\n${verdict(arms)}\n`;
+  return `\n${summary.scenario} — ${summary.status}\n${text}\n\n${wrap(verdict)}\n${formatWarnings(summary)}${summary.warnings?.length ? '\n' : ''}`;
+}
+
+export function formatComparison(runs: ComparedRun[]): string {
+  const rows = comparisonRows(runs);
+  const header = ['arm', 'metric', ...runs.map((run, index) => runLabel(run, index))];
+  const table = [header, ...rows.map((row) => [row.arm, row.label, ...row.values.map((value, index) => formatComparedValue(row, value) + formatChange(row.changesPct[index]!, index))])];
+  const widths = header.map((_, column) => Math.max(...table.map((line) => (line[column] ?? '').length)));
+  const lines = table.map((line) => line.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   ').trimEnd());
+  const legend = runs.map((run, index) => `${runLabel(run, index)}: ${run.summary.runId} (${run.summary.scenario}, ${run.record.driver.name} ${run.record.driver.inventory.cluster}, ${run.summary.status})`);
+  const differences = runDifferences(runs).slice(1).map((list, index) => `${runLabel(runs[index + 1]!, index + 1)} differs: ${list.length === 0 ? 'nothing (same desktops, driver and parameters)' : list.join('; ')}`);
+  return `${legend.join('\n')}\n${differences.join('\n')}\n\n${lines.join('\n')}\n`;
 }

@@ -4,23 +4,17 @@
  * Every problem becomes one InputError that names the place (file:line:column, or the flag)
  * and what was expected.
  */
-import { readFile } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { InputError } from '../errors.js';
-import { closest } from '../suggest.js';
-import { checkMetricName } from '../report/gate.js';
-import { defaultCluster, defaultHorizon, defaultImage } from './parameters.js';
-import {
-  knownKeys,
-  resolvedScenarioSchema,
-  scenarioFileFormat,
-  type ArmSpec,
-  type Scenario,
-  type ScenarioFile,
-  type VsphereFileSettings,
-} from './schema.js';
+import { InputError } from '../contract/errors.js';
+import { unknownMetricProblem } from '../contract/metric-catalog.js';
+import type { ArmSpec } from '../contract/run-record.js';
+import { closest } from '../contract/suggest.js';
+import { checkDriverSettings, DEFAULT_PROFILE, DRIVER_SECTION_NAMES, driverSections, profiles } from '../drivers/index.js';
+import { defaultHorizon } from './horizon.js';
+import { knownKeys, resolvedScenarioSchema, scenarioFileFormat, type Scenario, type ScenarioFile } from './schema.js';
 
 /** Aliases allowed in one document; far below what an alias bomb needs. */
 const MAX_ALIAS_COUNT = 50;
@@ -37,6 +31,7 @@ export interface LoadedScenarioFile {
 
 export interface ScenarioOverrides {
   desktops?: number;
+  profile?: string;
   seed?: number;
   driver?: string;
   namePrefix?: string;
@@ -44,8 +39,8 @@ export interface ScenarioOverrides {
   timeScale?: number;
   /** `path=value` pairs, e.g. `cluster.hosts=8`. */
   set?: string[];
-  /** vsphere settings from flags and the environment (they win over the file). */
-  vsphere?: VsphereFileSettings;
+  /** Driver sections' settings from flags and the environment (they win over the file), e.g. vsphere. */
+  sections?: Partial<Record<(typeof DRIVER_SECTION_NAMES)[number], Record<string, unknown>>>;
 }
 
 type PathKey = string | number;
@@ -53,15 +48,47 @@ type PathKey = string | number;
 export async function loadScenarioFile(filePath: string): Promise<LoadedScenarioFile> {
   const relative = path.relative(process.cwd(), filePath);
   const displayPath = !relative || relative.startsWith('..') ? path.resolve(filePath) : relative;
+  // Checked with stat before anything is read: /dev/zero, a named pipe or a huge file is
+  // refused at once instead of being read without limit (or blocking on open).
+  const refuse = (why: string) => new InputError(`${displayPath}: ${why}`, 'point --file at a scenarios.yml');
   let bytes: Buffer;
   try {
-    bytes = await readFile(filePath);
+    const info = await stat(filePath);
+    if (info.isDirectory()) throw refuse('is a folder, expected a file');
+    if (!info.isFile()) throw refuse(`is not a regular file (${fileKind(info)}); expected a scenarios.yml`);
+    if (info.size > MAX_FILE_BYTES) throw refuse(`file is ${info.size} bytes; a scenario file is at most ${MAX_FILE_BYTES}`);
+    bytes = await readAtMost(filePath, MAX_FILE_BYTES + 1);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, expected a file' : `cannot read (${code ?? 'unknown error'})`;
-    throw new InputError(`${displayPath}: ${why}`, 'point --file at a scenarios.yml');
+    throw refuse(why);
   }
   return parseScenarioText(bytes, displayPath, path.resolve(filePath));
+}
+
+function fileKind(info: Awaited<ReturnType<typeof stat>>): string {
+  if (info.isFIFO()) return 'a named pipe';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+/** Reads at most `limitBytes` (a file that grows between stat and read stays bounded). */
+async function readAtMost(filePath: string, limitBytes: number): Promise<Buffer> {
+  const handle = await open(filePath, 'r');
+  try {
+    const buffer = Buffer.alloc(limitBytes);
+    let filled = 0;
+    while (filled < limitBytes) {
+      const { bytesRead } = await handle.read(buffer, filled, limitBytes - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
 }
 
 export function parseScenarioText(bytes: Buffer | string, displayPath: string, absolutePath = displayPath): LoadedScenarioFile {
@@ -93,6 +120,12 @@ export function parseScenarioText(bytes: Buffer | string, displayPath: string, a
   } catch (error) {
     throw at(1, 1, `invalid YAML: ${yamlReason((error as Error).message)}`);
   }
+  const protoPath = pathToOwnProtoKey(data);
+  if (protoPath) {
+    const { line, col } = keyPosition(document, lineCounter, protoPath, '__proto__');
+    const where = protoPath.length ? ` in ${protoPath.join('.')}` : ' at the top level';
+    throw at(line, col, `unknown key "__proto__"${where}`);
+  }
   const parsed = scenarioFileFormat.safeParse(data);
   if (!parsed.success) {
     // A misspelt key explains the "missing" one that goes with it, so report it first.
@@ -113,14 +146,7 @@ function checkGates(loaded: LoadedScenarioFile): void {
     const { line, col } = keyPosition(loaded.document, loaded.lineCounter, keyPath, key);
     throw new InputError(`${loaded.displayPath}:${line}:${col}: ${message}`);
   };
-  const metricError = (name: string): string | undefined => {
-    try {
-      checkMetricName(name, 'gate');
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
+  const metricError = (name: string) => unknownMetricProblem(name, 'gate');
   for (const [scenarioName, scenario] of Object.entries(loaded.content.scenarios)) {
     const gate = scenario.gate;
     if (!gate) continue;
@@ -143,6 +169,22 @@ function checkGates(loaded: LoadedScenarioFile): void {
       }
     }
   }
+}
+
+/**
+ * The path of the first mapping holding a `__proto__` key. Strict objects report it as
+ * unknown, but a record (scenario names, gate metrics) would drop it silently when copied,
+ * so it is refused everywhere. Iterative: nesting depth is the file's to choose.
+ */
+function pathToOwnProtoKey(data: unknown): PathKey[] | undefined {
+  const pending: { value: unknown; at: PathKey[] }[] = [{ value: data, at: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, at } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return at;
+    for (const [key, child] of Object.entries(value)) pending.push({ value: child, at: [...at, Array.isArray(value) ? Number(key) : key] });
+  }
+  return undefined;
 }
 
 function definedOnly<T extends object>(values: T): Partial<T> {
@@ -180,7 +222,8 @@ export function scenarioNames(loaded: LoadedScenarioFile): string[] {
 
 /** Fill defaults (built-in, then the file's `defaults:`), expand sweeps, apply overrides. */
 export function resolveScenario(loaded: LoadedScenarioFile, name: string, overrides: ScenarioOverrides = {}): Scenario {
-  const entry = loaded.content.scenarios[name];
+  // Own keys only: `bench run toString` is an unknown scenario, not Object.prototype's.
+  const entry = Object.hasOwn(loaded.content.scenarios, name) ? loaded.content.scenarios[name] : undefined;
   if (!entry) {
     const names = scenarioNames(loaded);
     const guess = closest(name, names);
@@ -201,31 +244,41 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
     arms = entry.arms.map((arm) => ({ name: arm.name, method: arm.method, desktops: overrides.desktops ?? arm.desktops ?? desktops }));
   }
 
+  const profileName = overrides.profile ?? entry.profile ?? fileDefaults.profile ?? DEFAULT_PROFILE;
+  const profile = Object.hasOwn(profiles, profileName) ? profiles[profileName]! : undefined;
+  if (!profile) {
+    const known = Object.keys(profiles);
+    const guess = closest(profileName, known);
+    throw new InputError(`${overrides.profile !== undefined ? '--profile' : `profile in scenario "${name}"`}: unknown profile "${profileName}"${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${known.join(', ')}`);
+  }
   const scenario: Record<string, unknown> = {
     name,
     description: entry.description ?? fileDefaults.description ?? '',
     driver: entry.driver ?? fileDefaults.driver ?? 'sim',
     desktops,
     seed: entry.seed ?? fileDefaults.seed ?? 1,
+    profile: profileName,
+    overrides: describeOverrides(overrides),
     namePrefix: entry.namePrefix ?? fileDefaults.namePrefix ?? 'vdibench-',
     keep: entry.keep ?? fileDefaults.keep ?? false,
     sampleIntervalS: entry.sampleIntervalS ?? fileDefaults.sampleIntervalS ?? 20,
     timeScale: entry.timeScale ?? fileDefaults.timeScale ?? 0,
     arms,
-    cluster: { ...defaultCluster(), ...fileDefaults.cluster, ...entry.cluster },
-    image: { ...defaultImage(), ...fileDefaults.image, ...entry.image },
-    horizon: { ...defaultHorizon(), ...fileDefaults.horizon, ...entry.horizon },
+    horizon: { ...defaultHorizon(), ...profile.horizon, ...fileDefaults.horizon, ...entry.horizon },
     influx: { ...fileDefaults.influx, ...entry.influx },
     retries: entry.retries ?? fileDefaults.retries ?? 2,
     retryBackoffS: entry.retryBackoffS ?? fileDefaults.retryBackoffS ?? 5,
     maxFailedDesktops: entry.maxFailedDesktops ?? fileDefaults.maxFailedDesktops ?? 0,
-    faults: { ...fileDefaults.faults, ...entry.faults },
-    vsphere: { ...fileDefaults.vsphere, ...entry.vsphere, ...definedOnly(overrides.vsphere ?? {}) },
     gate: {
       maxRegression: Object.fromEntries(Object.entries(entry.gate?.maxRegression ?? {}).map(([metric, value]) => [metric, toFraction(value)])),
       expect: entry.gate?.expect ?? {},
     },
   };
+
+  for (const section of DRIVER_SECTION_NAMES) {
+    const fromProfile = section === 'cluster' || section === 'image' ? profile[section] : undefined;
+    scenario[section] = { ...driverSections[section].defaults(), ...fromProfile, ...fileDefaults[section], ...entry[section], ...definedOnly(overrides.sections?.[section] ?? {}) };
+  }
 
   const flagValues: [string, unknown][] = [
     ['seed', overrides.seed],
@@ -248,21 +301,20 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
     throw new InputError(`${flag}: ${issueMessage(issue)}`);
   }
   const resolved = checked.data as Scenario;
-  for (const { host } of resolved.faults.hostDown ?? []) {
-    if (host > resolved.cluster.hosts) throw new InputError(`faults.hostDown in scenario "${name}": host ${host}, but the cluster has ${resolved.cluster.hosts} hosts`);
-  }
-  if (resolved.driver === 'vsphere') {
-    const missing = [
-      ['url', '--vsphere-url or VSPHERE_URL'], ['user', '--vsphere-user or VSPHERE_USER'], ['goldenImage', '--golden-image'],
-    ].filter(([key]) => !resolved.vsphere[key as keyof typeof resolved.vsphere]);
-    if (missing.length > 0) {
-      throw new InputError(`the vsphere driver needs ${missing.map(([key, how]) => `${key} (${how}, or vsphere.${key} in the scenario file)`).join(', ')}`);
-    }
-    if (resolved.vsphere.insecure && resolved.vsphere.ca) throw new InputError('--insecure and --ca exclude each other: trust a CA, or (in a lab) trust anything');
-  }
-  const hasFaults = Object.values(resolved.faults).some((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
-  if (hasFaults && resolved.driver !== 'sim') throw new InputError(`faults in scenario "${name}": only the sim driver injects faults, not ${resolved.driver}`);
+  checkDriverSettings(resolved.driver, resolved, `scenario "${name}"`);
   return resolved;
+}
+
+/** The command-line overrides as a user would read them back: `--desktops 50`, `--set cluster.hosts=8`. */
+function describeOverrides(overrides: ScenarioOverrides): string[] {
+  const flags: [string, unknown][] = [
+    ['--desktops', overrides.desktops], ['--profile', overrides.profile], ['--driver', overrides.driver], ['--seed', overrides.seed],
+    ['--name-prefix', overrides.namePrefix], ['--keep', overrides.keep], ['--time-scale', overrides.timeScale],
+  ];
+  return [
+    ...flags.filter(([, value]) => value !== undefined).map(([flag, value]) => `${flag} ${String(value)}`),
+    ...(overrides.set ?? []).map((assignment) => `--set ${assignment}`),
+  ];
 }
 
 function flagFor(where: string): string {
@@ -271,7 +323,7 @@ function flagFor(where: string): string {
   };
   const top = where.split('.')[0] ?? '';
   if (top === 'arms') return '--desktops';
-  return flags[top] ?? where;
+  return Object.hasOwn(flags, top) ? flags[top]! : where;
 }
 
 const SETTABLE_ROOTS: Record<string, readonly string[] | null> = {
@@ -297,7 +349,8 @@ function applySet(scenario: Record<string, unknown>, assignment: string): void {
   const rawValue = assignment.slice(eq + 1).trim();
   const parts = keyPath.split('.');
   const root = parts[0]!;
-  if (!(root in SETTABLE_ROOTS)) {
+  // Own keys only: `--set __proto__.x=1` or `--set toString.x=1` is an unknown setting.
+  if (!Object.hasOwn(SETTABLE_ROOTS, root)) {
     const guess = closest(root, Object.keys(SETTABLE_ROOTS));
     throw new InputError(`--set ${assignment}: unknown setting "${root}"${guess ? ` (did you mean "${guess}"?)` : ''}; settable: ${Object.keys(SETTABLE_ROOTS).join(', ')}`);
   }
@@ -351,15 +404,22 @@ function keysAllowedAt(issuePath: PathKey[]): string[] {
   const [first, , third, fourth] = issuePath;
   if (issuePath.length === 0) return knownKeys.file;
   if (first === 'defaults' && issuePath.length === 1) return knownKeys.settings;
-  if (first === 'defaults' && issuePath.length === 2) return knownKeys[issuePath[1] as 'cluster' | 'image' | 'horizon' | 'influx' | 'faults' | 'vsphere'] ?? [];
+  if (first === 'defaults' && issuePath.length === 2) return sectionKeys(issuePath[1]);
   if (first === 'scenarios' && issuePath.length === 2) return knownKeys.scenario;
   if (first === 'scenarios' && third === 'arms' && typeof fourth === 'number') return knownKeys.arm;
   if (first === 'scenarios' && third === 'gate' && issuePath.length === 3) return knownKeys.gate;
   if ((first === 'scenarios' && third === 'influx' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'influx')) return knownKeys.influx;
   if ((first === 'scenarios' && third === 'faults' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'faults' && issuePath.length === 2)) return knownKeys.faults;
   if ((first === 'scenarios' && third === 'vsphere' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'vsphere' && issuePath.length === 2)) return knownKeys.vsphere;
-  if (first === 'scenarios' && issuePath.length === 3) return knownKeys[third as 'cluster' | 'image' | 'horizon'] ?? [];
+  if (first === 'scenarios' && issuePath.length === 3) return sectionKeys(third);
   return [];
+}
+
+/** The keys a named section accepts; none for a name that is no section (never Object.prototype's). */
+function sectionKeys(section: PathKey | undefined): string[] {
+  const sections = ['cluster', 'image', 'horizon', 'influx', 'faults', 'vsphere'] as const;
+  const known = sections.find((name) => name === section);
+  return known ? [...knownKeys[known]] : [];
 }
 
 /** Where the node at `issuePath` starts; the nearest existing ancestor when it is missing. */

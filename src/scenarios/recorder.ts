@@ -3,10 +3,9 @@
  * to the last that left it, so pipelined phases overlap as they really do) and per-desktop
  * lifecycle events. Times are seconds since the arm started, on the driver's clock.
  */
-import type { Clock } from '../drivers/types.js';
-import type { LifecycleEvent, LifecycleKind, PhaseName, PhaseRecord } from '../metrics/types.js';
-import { PHASE_NAMES } from '../metrics/types.js';
-import type { Method } from './schema.js';
+import type { Clock } from '../contract/cluster.js';
+import type { Method } from '../contract/method.js';
+import { PHASE_NAMES, type LifecycleEvent, type LifecycleKind, type PhaseName, type PhaseRecord } from '../contract/observations.js';
 
 export interface ArmListener {
   onPhase?(phase: PhaseName): void;

@@ -4,17 +4,20 @@
  * and tears each arm's VMs down before the next arm starts (unless `keep`).
  */
 import pLimit from 'p-limit';
-import { OperationError, type HypervisorDriver, type Inventory, type VmRef } from '../drivers/types.js';
-import { desktopRecords, type ArmRecord, type RunStatus } from '../metrics/run-store/record.js';
-import type { Sink } from '../metrics/sink.js';
-import type { ArmSample, LifecycleEvent, PhaseName } from '../metrics/types.js';
+import type { Inventory } from '../contract/cluster.js';
+import type { Method } from '../contract/method.js';
+import type { ArmSample, LifecycleEvent, PhaseName } from '../contract/observations.js';
+import { desktopRecords, type ArmRecord, type ArmSpec, type DesktopRecord } from '../contract/run-record.js';
+import type { RunStatus } from '../contract/run-status.js';
+import type { Sink } from '../contract/sink.js';
+import { OperationError, type HypervisorDriver, type VmRef } from '../drivers/types.js';
 import { ArmRecorder } from './recorder.js';
-import type { ArmSpec, Method, Scenario } from './schema.js';
+import type { Scenario } from './schema.js';
 import { composerStrategy } from './strategies/composer.js';
 import type { Strategy, StrategyContext } from './strategies/context.js';
 import { instantCloneStrategy } from './strategies/instant-clone.js';
 
-export const strategies: Record<Method, Strategy> = {
+const strategies: Record<Method, Strategy> = {
   composer: composerStrategy,
   'instant-clone': instantCloneStrategy,
 };
@@ -25,6 +28,8 @@ export interface RunListener {
   onEvent?(arm: ArmSpec, event: LifecycleEvent): void;
   onArmEnd?(arm: ArmSpec, record: ArmRecord): void;
   onTeardown?(arm: ArmSpec, vms: number): void;
+  /** Each batch of host samples as it comes (live IOPS and CPU in the progress line). */
+  onSamples?(arm: ArmSpec, samples: ArmSample[]): void;
 }
 
 export interface RunInput {
@@ -46,28 +51,28 @@ export interface RunOutcome {
   status: RunStatus;
   error?: string;
   arms: ArmRecord[];
-  samples: ArmSample[];
 }
 
-export function desktopNames(scenario: Scenario, arm: ArmSpec): string[] {
+function desktopNames(scenario: Scenario, arm: ArmSpec): string[] {
   return Array.from({ length: arm.desktops }, (_, index) => `${scenario.namePrefix}${arm.name}-${index + 1}`);
 }
 
 export async function runScenario(input: RunInput): Promise<RunOutcome> {
   const { scenario, sink, listener = {} } = input;
   const arms: ArmRecord[] = [];
-  const samples: ArmSample[] = [];
   let status: RunStatus = 'completed';
 
   let error: string | undefined;
   for (const [index, arm] of scenario.arms.entries()) {
     if (input.signal?.aborted) break;
     listener.onArmStart?.(arm, index, scenario.arms.length);
-    const { record, failed, armError } = await runArm(input, arm, samples);
+    const { record, failed, armError } = await runArm(input, arm);
     arms.push(record);
     listener.onArmEnd?.(arm, record);
-    await sink.flush();
-    await input.onCheckpoint?.(arms);
+    await input.driver.clock.outsideTime(async () => {
+      await sink.flush();
+      await input.onCheckpoint?.(arms);
+    });
     if (armError) {
       status = 'failed';
       error = `arm ${arm.name}: ${armError}`;
@@ -83,13 +88,16 @@ export async function runScenario(input: RunInput): Promise<RunOutcome> {
     status = 'aborted';
     error = 'interrupted';
   }
-  return { status, arms, samples, ...(error ? { error } : {}) };
+  return { status, arms, ...(error ? { error } : {}) };
 }
 
-async function runArm(input: RunInput, arm: ArmSpec, allSamples: ArmSample[]): Promise<{ record: ArmRecord; failed: number; armError?: string }> {
+async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecord; failed: number; armError?: string }> {
   const { scenario, driver, inventory, sink, listener = {} } = input;
   const clock = driver.clock;
   const startMs = clock.nowMs();
+  // Events go to the sinks as they happen: those of one instant are batched on a microtask,
+  // which runs before the virtual clock's next event and at once on a real clock, so a
+  // killed run loses at most what the OS had not yet written (never a sampling interval).
   let pendingEvents: LifecycleEvent[] = [];
   const flushEvents = () => {
     if (pendingEvents.length) sink.write({ events: pendingEvents });
@@ -98,14 +106,15 @@ async function runArm(input: RunInput, arm: ArmSpec, allSamples: ArmSample[]): P
   const recorder = new ArmRecorder(arm.name, arm.method, startMs, clock, {
     onPhase: (phase) => listener.onPhase?.(arm, phase),
     onEvent: (event) => {
+      if (pendingEvents.length === 0) queueMicrotask(flushEvents);
       pendingEvents.push(event);
       listener.onEvent?.(arm, event);
     },
   });
   const sampler = driver.startSampling(scenario.sampleIntervalS, (hostSamples) => {
     const tagged = hostSamples.map((sample): ArmSample => ({ ...sample, arm: arm.name, method: arm.method, tS: (sample.timeMs - startMs) / 1000 }));
-    allSamples.push(...tagged);
     sink.write({ samples: tagged });
+    listener.onSamples?.(arm, tagged);
     flushEvents();
   });
 
@@ -149,10 +158,23 @@ async function runArm(input: RunInput, arm: ArmSpec, allSamples: ArmSample[]): P
     startMs,
     endMs,
     phases,
-    desktops: desktopRecords(recorder.events),
+    desktops: withRetries(desktopRecords(recorder.events), recorder.events),
     keptVms,
   };
+  const warnings = driver.takeWarnings?.(arm.name) ?? [];
+  if (warnings.length > 0) record.warnings = warnings;
   return { record, failed, ...(armError ? { armError } : {}) };
+}
+
+/**
+ * Each desktop's count of `retried` events as `retries` (absent when none), which the
+ * summary adds up per arm. (Belongs in contract/run-record.ts desktopRecords, beside the
+ * other per-desktop fields.)
+ */
+function withRetries(desktops: DesktopRecord[], events: LifecycleEvent[]): (DesktopRecord & { retries?: number })[] {
+  const retries = new Map<string, number>();
+  for (const event of events) if (event.kind === 'retried') retries.set(event.desktop, (retries.get(event.desktop) ?? 0) + 1);
+  return desktops.map((desktop) => (retries.has(desktop.name) ? { ...desktop, retries: retries.get(desktop.name)! } : desktop));
 }
 
 /**

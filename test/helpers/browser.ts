@@ -1,11 +1,12 @@
+import { underCi } from './cli.js';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Debian's chromium; under CI a missing browser fails the test instead of skipping it. */
-export const browserAvailable = existsSync(CHROMIUM_PATH);
-export const skipBrowser = !browserAvailable && process.env.CI !== 'true';
+const browserAvailable = existsSync(CHROMIUM_PATH);
+export const skipBrowser = !browserAvailable && !underCi;
 
 export async function launchChromium(): Promise<Browser> {
   if (!browserAvailable) throw new Error(`${CHROMIUM_PATH} not found: install Debian's chromium (apt-get install chromium); .ci/run does`);

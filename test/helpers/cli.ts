@@ -50,3 +50,6 @@ export function benchAsync(args: string[], options: { cwd?: string; env?: NodeJS
     });
   });
 }
+
+/** Under CI (any CI value but "false"), a missing real peer fails its tests instead of skipping them. */
+export const underCi = Boolean(process.env.CI) && process.env.CI !== 'false';

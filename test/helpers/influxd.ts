@@ -6,11 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { tempDir } from './cli.js';
+import { tempDir, underCi } from './cli.js';
 
-export const INFLUXD_PATH = process.env.INFLUXD_PATH ?? '/usr/bin/influxd';
-export const influxdAvailable = existsSync(INFLUXD_PATH);
-export const skipInfluxd = !influxdAvailable && process.env.CI !== 'true';
+const INFLUXD_PATH = process.env.INFLUXD_PATH ?? '/usr/bin/influxd';
+const influxdAvailable = existsSync(INFLUXD_PATH);
+export const skipInfluxd = !influxdAvailable && !underCi;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -7,17 +7,17 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repoRoot, tempDir } from './cli.js';
+import { repoRoot, tempDir, underCi } from './cli.js';
 
-export const GOPATH = '/usr/share/gocode';
-export const vcsimBuildable = existsSync('/usr/bin/go') && existsSync(path.join(GOPATH, 'src/github.com/vmware/govmomi/simulator'));
-export const skipVcsim = !vcsimBuildable && process.env.CI !== 'true';
+const GOPATH = '/usr/share/gocode';
+const vcsimBuildable = existsSync('/usr/bin/go') && existsSync(path.join(GOPATH, 'src/github.com/vmware/govmomi/simulator'));
+export const skipVcsim = !vcsimBuildable && !underCi;
 
 export const VCSIM_USER = 'vdibench';
 export const VCSIM_PASSWORD = 'vcsim-Secret-Pa55';
 
 /** Build test/vcsim/main.go once (rebuilt when main.go changes). */
-export function buildVcsim(): string {
+function buildVcsim(): string {
   if (!vcsimBuildable) throw new Error('cannot build the vCenter simulator: install golang-go and golang-github-vmware-govmomi-dev (apt-get); .ci/run does');
   const source = path.join(repoRoot, 'test', 'vcsim');
   const outDir = path.join(tmpdir(), 'vdibench-vcsim');

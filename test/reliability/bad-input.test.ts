@@ -7,7 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/contract/errors.js';
 import { parseScenarioText, resolveScenario, scenarioNames } from '../../src/scenarios/load.js';
 import { bench, repoRoot, tempDir } from '../helpers/cli.js';
 

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DesktopRecord } from '../../src/metrics/run-store/record.js';
-import { renderRunFolder } from '../../src/report/render.js';
-import { executeRun } from '../../src/scenarios/execute.js';
+import type { DesktopRecord } from '../../src/contract/run-record.js';
+import { renderStoredRun } from '../../src/run/finish.js';
+import { executeRun } from '../../src/run/execute.js';
 import { tempDir } from '../helpers/cli.js';
 import { shippedScenario, simulate } from '../helpers/sim.js';
 
@@ -53,7 +53,7 @@ describe('faults, retries and failure limits', () => {
     const composer = record.arms[0]!;
     expect(failedOf(composer.desktops).length).toBeGreaterThan(2);
     expect(readyOf(composer.desktops).length + failedOf(composer.desktops).length).toBeLessThan(60);
-    const { summary } = await renderRunFolder(runDir);
+    const { summary } = (await renderStoredRun(runDir)).model;
     expect(summary.status).toBe('failed');
     const html = readFileSync(path.join(runDir, 'index.html'), 'utf8');
     expect(html).toMatch(/<h2>Failed desktops \(\d+\)<\/h2>/);
@@ -79,7 +79,7 @@ describe('faults, retries and failure limits', () => {
     scenario.faults = { storageSlowdown: [{ factor: 4, fromS: 100, toS: 250 }] };
     const slowed = await simulate(scenario);
     expect(slowed.summaries[0]!.deployTimeS!).toBeGreaterThan(base.summaries[0]!.deployTimeS! * 1.1);
-    const inWindow = slowed.outcome.samples.filter((sample) => sample.tS > 120 && sample.tS <= 250);
+    const inWindow = slowed.samples.filter((sample) => sample.tS > 120 && sample.tS <= 250);
     const byTime = new Map<number, number>();
     for (const sample of inWindow) byTime.set(sample.tS, (byTime.get(sample.tS) ?? 0) + sample.diskReadIops! + sample.diskWriteIops!);
     expect(Math.max(...byTime.values())).toBeLessThanOrEqual(24_000 / 4 + 1);

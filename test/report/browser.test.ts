@@ -8,8 +8,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderRunFolder } from '../../src/report/render.js';
-import type { RunSummary } from '../../src/report/summary-types.js';
+import { renderStoredRun } from '../../src/run/finish.js';
+import type { RunSummary } from '../../src/contract/summary.js';
 import { launchChromium, skipBrowser } from '../helpers/browser.js';
 import { repoRoot } from '../helpers/cli.js';
 import { copyRunFixture } from '../helpers/fixtures.js';
@@ -26,7 +26,7 @@ describe.skipIf(skipBrowser)('the HTML report in chromium', () => {
 
   beforeAll(async () => {
     const runDir = copyRunFixture('small');
-    ({ summary } = await renderRunFolder(runDir));
+    ({ summary } = (await renderStoredRun(runDir)).model);
     description = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')).scenario.description;
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, offline: true });
@@ -35,7 +35,7 @@ describe.skipIf(skipBrowser)('the HTML report in chromium', () => {
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     page.on('request', (request) => requests.push(request.url()));
     await page.goto(pathToFileURL(path.join(runDir, 'index.html')).href);
-    await page.waitForSelector('body[data-charts="5"]', { timeout: 15_000 });
+    await page.waitForSelector('body[data-charts="6"]', { timeout: 15_000 });
   });
 
   afterAll(async () => {
@@ -57,7 +57,7 @@ describe.skipIf(skipBrowser)('the HTML report in chromium', () => {
         for (let index = 3; index < data.length; index += 4) if (data[index] > 0) painted++;
         return { id: canvas.id, painted, width: canvas.width };
       })`);
-    expect(canvases.map((canvas) => canvas.id)).toEqual(['chart-timeline', 'chart-iops', 'chart-cpu', 'chart-ready', 'chart-distribution']);
+    expect(canvases.map((canvas) => canvas.id)).toEqual(['chart-timeline', 'chart-iops', 'chart-rw', 'chart-cpu', 'chart-ready', 'chart-distribution']);
     for (const canvas of canvases) {
       expect(canvas.width, canvas.id).toBeGreaterThan(100);
       expect(canvas.painted, canvas.id).toBeGreaterThan(2000);
@@ -89,7 +89,25 @@ describe.skipIf(skipBrowser)('the HTML report in chromium', () => {
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({ path: path.join(artifacts, 'report.pdf'), format: 'A4', printBackground: true });
     const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
+    // A two-arm run fits on three A4 pages: summary first, then timeline and IOPS.
     expect(pages.length).toBeGreaterThanOrEqual(2);
-    expect(pages.length).toBeLessThanOrEqual(6);
+    expect(pages.length).toBeLessThanOrEqual(3);
+    // In print, no chart is wider than the page (nothing cut off at the right edge).
+    const overflow = await page.evaluate<number>(`
+      Array.from(document.querySelectorAll('.chart')).filter((chart) => chart.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length`);
+    expect(overflow).toBe(0);
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('says on the first screen that the figures are simulated, and what produced them', async () => {
+    const badge = await page.locator('#provenance').textContent();
+    expect(badge).toMatch(/^Simulated — /);
+    const top = await page.locator('#provenance').boundingBox();
+    expect(top!.y).toBeLessThan(100);
+    const method = await page.locator('#method').textContent();
+    expect(method).toMatch(/Cluster\s*4 hosts/);
+    expect(method).toMatch(/Horizon limits/);
+    const methodTop = await page.locator('#method').boundingBox();
+    expect(methodTop!.y).toBeLessThan(900);
   });
 });

@@ -2,17 +2,17 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/contract/errors.js';
 import { evaluateGate, parseMaxRegression } from '../../src/report/gate.js';
 import { renderJunit } from '../../src/report/junit.js';
-import type { ArmSummary, RunSummary } from '../../src/report/summary-types.js';
+import type { ArmSummary, RunSummary } from '../../src/contract/summary.js';
 import { bench, tempDir } from '../helpers/cli.js';
 
 function arm(name: string, overrides: Partial<ArmSummary> = {}): ArmSummary {
   return {
     name, method: 'composer', desktops: { requested: 10, ready: 10, failed: 0 }, deployTimeS: 300,
     phases: [{ name: 'clone', startS: 10, durationS: 100, performed: true }],
-    peakIops: 16000, avgIops: 8000, totalIos: 1e6, peakCpuPct: 70, avgCpuPct: 40,
+    peakIops: 16000, avgIops: 8000, totalIos: 1e6, peakCpuPct: 70, avgCpuPct: 40, retries: 0,
     desktopReadyS: { p50: 200, p95: 290, max: 300 }, ...overrides,
   };
 }
@@ -67,7 +67,7 @@ describe('the regression gate', () => {
   it('writes well-formed JUnit with one test case per arm and metric, failures marked', () => {
     const baseline = summary(arm('composer'), arm('instant'));
     const current = summary(arm('composer', { deployTimeS: 400 }), arm('instant'));
-    const xml = renderJunit(evaluateGate(current, spec('deployTimeS=10%,peakIops=15%'), baseline), 'composer-vs-instant <&>', '2026-11-26T00:00:00Z');
+    const xml = renderJunit(evaluateGate(current, spec('deployTimeS=10%,peakIops=15%'), baseline), { ...current, scenario: 'composer-vs-instant <&>' }, '2026-11-26T00:00:00Z');
     const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml);
     const suite = parsed.testsuites.testsuite;
     expect(suite['@_name']).toBe('composer-vs-instant <&>');

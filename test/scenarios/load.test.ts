@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
-import { defaultCluster, defaultHorizon } from '../../src/scenarios/parameters.js';
+import { InputError } from '../../src/contract/errors.js';
+import { defaultCluster } from '../../src/drivers/sim/parameters.js';
+import { defaultHorizon } from '../../src/scenarios/horizon.js';
 import { loadScenarioFile, parseScenarioText, resolveScenario, scenarioNames } from '../../src/scenarios/load.js';
 import { repoRoot } from '../helpers/cli.js';
 
@@ -28,6 +29,7 @@ describe('the shipped scenarios.yml', () => {
     const scenario = resolveScenario(loaded, 'composer-vs-instant');
     expect(scenario.horizon).toEqual({
       maxVcProvisioning: 20, maxPowerOps: 50, maxComposerMaintenance: 12, maxComposerProvisioning: 8, maxInstantCloneProvisioning: 20,
+      composerStorageAccelerator: false,
     });
     expect(scenario.horizon).toEqual(defaultHorizon());
     expect(scenario.cluster).toEqual(defaultCluster());

@@ -1,5 +1,5 @@
-import { EXIT_OK, EXIT_RUN_FAILED, InputError } from '../../errors.js';
-import { VsphereDriver } from '../../drivers/vsphere/vsphere-driver.js';
+import { EXIT_OK, EXIT_RUN_FAILED, InputError } from '../../contract/errors.js';
+import { openCleanup } from '../../drivers/vsphere/cleanup.js';
 import { vsphereFromArgs, vspherePassword, type VsphereArgs } from '../vsphere-options.js';
 
 export interface CleanupArgs extends VsphereArgs {
@@ -20,18 +20,16 @@ export async function cleanupCommand(args: CleanupArgs): Promise<number> {
   if (!settings.url || !settings.user || !password) {
     throw new InputError('bench cleanup needs the vCenter: VSPHERE_URL (or --vsphere-url), VSPHERE_USER (or --vsphere-user) and VSPHERE_PASSWORD');
   }
-  const driver = new VsphereDriver({
-    url: settings.url, user: settings.user, password, insecure: settings.insecure ?? false, caFile: settings.ca,
-    goldenImage: settings.goldenImage ?? '', readyWhen: 'tools', readyTimeoutS: 60,
-  }, { runId: 'cleanup', needsInstantClone: false });
-  await driver.client.connect();
+  const vcenter = await openCleanup({
+    url: settings.url, user: settings.user, password, insecure: settings.insecure ?? false, caFile: settings.ca, goldenImage: settings.goldenImage,
+  });
   try {
-    const leftovers = await driver.leftovers(prefix);
+    const leftovers = await vcenter.leftovers(prefix);
     if (leftovers.length === 0) {
-      process.stdout.write(`no VM named ${prefix}* in ${driver.client.endpoint}\n`);
+      process.stdout.write(`no VM named ${prefix}* in ${vcenter.endpoint}\n`);
       return EXIT_OK;
     }
-    process.stdout.write(`${leftovers.length} VM(s) named ${prefix}* in ${driver.client.endpoint}:\n`);
+    process.stdout.write(`${leftovers.length} VM(s) named ${prefix}* in ${vcenter.endpoint}:\n`);
     for (const vm of leftovers) process.stdout.write(`  ${vm.name}  ${vm.powerState}${vm.annotation ? `  (${vm.annotation})` : ''}\n`);
     if (!args.yes) {
       process.stdout.write('nothing deleted: run again with --yes to delete them\n');
@@ -39,16 +37,16 @@ export async function cleanupCommand(args: CleanupArgs): Promise<number> {
     }
     let failures = 0;
     for (const vm of leftovers) {
-      try {
-        await driver.destroyByRef(vm.ref, vm.powerState);
+      const result = await vcenter.remove(vm);
+      if (result.deleted) {
         process.stdout.write(`deleted ${vm.name}\n`);
-      } catch (error) {
+      } else {
         failures++;
-        process.stdout.write(`could not delete ${vm.name}: ${(error as Error).message}\n`);
+        process.stdout.write(`could not delete ${vm.name}: ${result.reason}\n`);
       }
     }
     return failures === 0 ? EXIT_OK : EXIT_RUN_FAILED;
   } finally {
-    await driver.close();
+    await vcenter.close();
   }
 }

@@ -1,6 +1,7 @@
-import { EXIT_OK } from '../../errors.js';
+import { EXIT_OK } from '../../contract/errors.js';
 import { loadScenarioFile, resolveScenario, scenarioNames } from '../../scenarios/load.js';
 import { defaultScenarioFile } from '../harness.js';
+import { escapeTerminalText as shown } from '../terminal-text.js';
 
 export async function listCommand(args: { file?: string; json: boolean }): Promise<number> {
   const loaded = await loadScenarioFile(args.file ?? defaultScenarioFile());
@@ -12,11 +13,11 @@ export async function listCommand(args: { file?: string; json: boolean }): Promi
     }))) + '\n');
     return EXIT_OK;
   }
-  process.stdout.write(`scenarios in ${loaded.displayPath}:\n`);
-  const width = Math.max(...scenarios.map((scenario) => scenario.name.length));
+  process.stdout.write(`scenarios in ${shown(loaded.displayPath)}:\n`);
+  const width = scenarios.reduce((widest, scenario) => Math.max(widest, shown(scenario.name).length), 0);
   for (const scenario of scenarios) {
-    const arms = scenario.arms.map((arm) => `${arm.name}×${arm.desktops}`).join(', ');
-    process.stdout.write(`  ${scenario.name.padEnd(width)}  ${scenario.description}\n  ${' '.repeat(width)}  arms: ${arms}\n`);
+    const arms = scenario.arms.map((arm) => `${shown(arm.name)}×${arm.desktops}`).join(', ');
+    process.stdout.write(`  ${shown(scenario.name).padEnd(width)}  ${shown(scenario.description)}\n  ${' '.repeat(width)}  arms: ${arms}\n`);
   }
   return EXIT_OK;
 }

@@ -1,18 +1,18 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { EXIT_OK, InputError } from '../../errors.js';
+import { EXIT_OK, InputError } from '../../contract/errors.js';
+import type { InfluxFileSettings } from '../../metrics/influxdb/config.js';
 import { pushLineProtocol } from '../../metrics/influxdb/push.js';
 import { createTransport } from '../../metrics/influxdb/transport.js';
-import { RUN_FILES } from '../../metrics/run-store/files.js';
-import { readRun } from '../../metrics/run-store/record.js';
+import { RUN_FILES, runFilePath } from '../../run-store/layout.js';
+import { readRun } from '../../run-store/read.js';
 import { influxSettingsFrom, type InfluxArgs } from '../influx-options.js';
 
 /** Send a stored run to InfluxDB; idempotent, so it can be repeated. */
 export async function pushCommand(args: InfluxArgs & { 'run-dir': string; quiet: boolean }): Promise<number> {
   const run = await readRun(args['run-dir']);
-  const file = path.join(args['run-dir'], RUN_FILES.lineProtocol);
+  const file = runFilePath(args['run-dir'], 'lineProtocol');
   if (!existsSync(file)) throw new InputError(`${args['run-dir']}: no ${RUN_FILES.lineProtocol} to push`);
-  const settings = influxSettingsFrom(args, run.record.scenario.influx ?? {});
+  const settings = influxSettingsFrom(args, (run.record.scenario.influx ?? {}) as InfluxFileSettings);
   if (!settings) throw new InputError('bench push: where to? give --influx-url with --influx-db (1.x) or --influx-org and --influx-bucket (2.x/3.x), or the INFLUX_* environment');
   const transport = createTransport(settings);
   if (!args.quiet) process.stderr.write(`pushing ${file} to ${transport.target}\n`);

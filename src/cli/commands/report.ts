@@ -1,7 +1,6 @@
-import { shownPath } from '../harness.js';
-import { EXIT_OK } from '../../errors.js';
-import { renderRunFolder } from '../../report/render.js';
+import { EXIT_OK } from '../../contract/errors.js';
 import { formatTerminalSummary } from '../../report/terminal.js';
+import { renderStoredRun, shownPath } from '../../run/finish.js';
 
 export interface ReportArgs {
   'run-dir': string;
@@ -9,11 +8,11 @@ export interface ReportArgs {
 }
 
 export async function reportCommand(args: ReportArgs): Promise<number> {
-  const { summary, reportPath } = await renderRunFolder(args['run-dir']);
+  const { model, reportPath } = await renderStoredRun(args['run-dir']);
   if (args.json) {
-    process.stdout.write(JSON.stringify(summary) + '\n');
+    process.stdout.write(JSON.stringify(model.summary) + '\n');
   } else {
-    process.stdout.write(formatTerminalSummary(summary));
+    process.stdout.write(formatTerminalSummary(model));
     process.stdout.write(`\nreport: ${shownPath(reportPath)}\n`);
   }
   return EXIT_OK;

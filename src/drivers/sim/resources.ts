@@ -5,7 +5,7 @@
  * fraction of its demand and stretches accordingly. Peaks therefore emerge from
  * concurrency x per-operation demand, capped by capacity.
  */
-import type { HostSample } from '../../metrics/types.js';
+import type { HostSample } from '../../contract/observations.js';
 import type { TimerHandle, VirtualClock } from './virtual-clock.js';
 
 export interface Demand {
@@ -37,6 +37,18 @@ interface Activity {
   fail: (error: Error) => void;
 }
 
+/** What the resources went through since the last `takeStats()`: the raw material of warnings. */
+export interface SaturationStats {
+  /** Seconds during which storage demand exceeded capacity. */
+  storageSaturatedS: number;
+  /** Highest storage demand and the capacity at that moment. */
+  peakStorageDemandIops: number;
+  storageCapacityIops: number;
+  /** Per host: seconds of CPU demand above capacity, and the highest demand / capacity ratio. */
+  cpuSaturatedSByHost: Map<string, number>;
+  peakCpuDemandRatio: number;
+}
+
 interface HostState {
   capacityMhz: number;
   /** Steady load of running VMs (idle desktops, parents), not stretched. */
@@ -65,6 +77,9 @@ export class ResourceModel {
   /** Divides the storage capacity (a storage slowdown fault). */
   private storageSlowdown = 1;
   private completion: TimerHandle | undefined;
+  /** Current total storage demand (IOPS), kept for the saturation statistics. */
+  private storageDemandIops = 0;
+  private stats: SaturationStats = ResourceModel.emptyStats();
 
   constructor(private readonly clock: VirtualClock, private readonly capacities: ResourceCapacities) {
     for (const host of capacities.hosts) {
@@ -119,6 +134,19 @@ export class ResourceModel {
     this.recompute();
   }
 
+  /** Saturation since the previous call; starts a new period. */
+  takeStats(): SaturationStats {
+    this.advance();
+    const stats = this.stats;
+    this.stats = ResourceModel.emptyStats();
+    this.stats.peakStorageDemandIops = this.storageDemandIops;
+    return stats;
+  }
+
+  private static emptyStats(): SaturationStats {
+    return { storageSaturatedS: 0, peakStorageDemandIops: 0, storageCapacityIops: 0, cpuSaturatedSByHost: new Map(), peakCpuDemandRatio: 0 };
+  }
+
   /** Per-host averages since the previous call. */
   sample(): HostSample[] {
     this.advance();
@@ -157,8 +185,10 @@ export class ResourceModel {
     this.lastUpdateMs = nowMs;
     if (dtS <= 0) return;
     const { hostBaseIops, hostBaseCpuPct, storageCpuMhzPerKiops } = this.capacities;
-    for (const host of this.hosts.values()) {
+    if (this.storageFactor < 1) this.stats.storageSaturatedS += dtS;
+    for (const [name, host] of this.hosts) {
       const cpuFactor = host.cpuDemandMhz > host.capacityMhz ? host.capacityMhz / host.cpuDemandMhz : 1;
+      if (cpuFactor < 1) this.stats.cpuSaturatedSByHost.set(name, (this.stats.cpuSaturatedSByHost.get(name) ?? 0) + dtS);
       const steadyIops = (hostBaseIops + host.steadyIops) * this.storageFactor;
       const steadyCpu = (host.capacityMhz * hostBaseCpuPct) / 100 + host.steadyCpuMhz + (steadyIops * storageCpuMhzPerKiops) / 1000;
       host.cpuMhzS += steadyCpu * cpuFactor * dtS;
@@ -184,8 +214,10 @@ export class ResourceModel {
   /** New shares after a change; finish what is done; schedule the next completion. */
   private recompute(): void {
     for (;;) {
-      const finished = [...this.activities].filter((activity) => activity.remainingS <= EPSILON_S);
-      if (finished.length === 0) break;
+      // Collected without copying the set: this runs on every event.
+      let finished: Activity[] | undefined;
+      for (const activity of this.activities) if (activity.remainingS <= EPSILON_S) (finished ??= []).push(activity);
+      if (!finished) break;
       for (const activity of finished) {
         this.activities.delete(activity);
         activity.done();
@@ -206,6 +238,14 @@ export class ResourceModel {
     }
     const capacityIops = storageIops / this.storageSlowdown;
     this.storageFactor = storageDemand > capacityIops ? capacityIops / storageDemand : 1;
+    this.storageDemandIops = storageDemand;
+    if (storageDemand > this.stats.peakStorageDemandIops) {
+      this.stats.peakStorageDemandIops = storageDemand;
+      this.stats.storageCapacityIops = capacityIops;
+    }
+    for (const host of this.hosts.values()) {
+      this.stats.peakCpuDemandRatio = Math.max(this.stats.peakCpuDemandRatio, host.cpuDemandMhz / host.capacityMhz);
+    }
 
     let nextCompletionS = Infinity;
     for (const activity of this.activities) {

@@ -3,15 +3,16 @@
  * on a virtual clock. Every primitive is an activity on the shared-resource model with
  * costs from the scenario's `cluster:` and `image:` parameters (docs/SIMULATOR.md).
  */
-import type { ClusterParameters, ImageParameters } from '../../scenarios/parameters.js';
-import type { FaultSettings } from '../../scenarios/schema.js';
+import type { Inventory } from '../../contract/cluster.js';
+import type { RunWarning } from '../../contract/summary.js';
+import type { FaultSettings } from './faults.js';
+import { INSTANT_CLONE_POOL_MAX_DESKTOPS, type ClusterParameters, type ImageParameters } from './parameters.js';
 import {
   OperationError,
   type CloneOptions,
   type CustomizationKind,
   type HypervisorDriver,
   type ImageRef,
-  type Inventory,
   type SampleListener,
   type SamplerHandle,
   type SnapshotRef,
@@ -43,6 +44,50 @@ interface SimVm extends VmRef {
   steady: boolean;
   /** Instant-clone parents serialize part of every fork. */
   forkQueue: Promise<void>;
+  /** Memory (MB) this VM holds on its host while powered on; 0 when off. */
+  memoryHeldMB: number;
+  /** A linked-clone desktop before QuickPrep: its first boot ends in a shutdown that frees memory. */
+  awaitsQuickprep: boolean;
+  /** Counted in its host's pendingShutdowns. */
+  pendingShutdown: boolean;
+}
+
+/** A FIFO counting semaphore on the virtual clock (promise-based, like p-limit). */
+class Slots {
+  private inUse = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inUse >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.inUse++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inUse--;
+    }
+  }
+}
+
+interface HostMemory {
+  usedMB: number;
+  /** Running VMs that will shut down on their own (linked clones in their QuickPrep boot). */
+  pendingShutdowns: number;
+  /** Power-ons waiting for memory, first come first served. */
+  waiting: { neededMB: number; admit: () => void; refuse: () => void }[];
+}
+
+/** What the driver saw during the current arm, for takeWarnings(). */
+interface ArmObservations {
+  startMs: number;
+  /** Desktops created (each name once, however many attempts it took). */
+  desktopNames: Set<string>;
+  instantClones: Set<string>;
+  memoryWaits: number;
+  memoryWaitS: number;
+  memoryRefusals: number;
+  peakDesktopsRunningPerHost: number;
 }
 
 const MB_PER_GB = 1024;
@@ -53,6 +98,10 @@ const KB_PER_MB = 1024;
  * sqrt(JITTER_REFERENCE_S / duration).
  */
 const JITTER_REFERENCE_S = 10;
+/** Saturation shorter than this (a blip between two samples) is not worth a warning. */
+const SATURATION_WARNING_MIN_S = 10;
+
+const count = (value: number) => Math.round(value).toLocaleString('en-US');
 
 export class SimDriver implements HypervisorDriver {
   readonly name = 'sim';
@@ -68,15 +117,29 @@ export class SimDriver implements HypervisorDriver {
   private readonly downHosts = new Set<string>();
   /** Draws whether a clone attempt fails (its own stream, so faults do not shift timings). */
   private readonly faultRandom: SeededRandom;
+  /** vCenter hands out task starts at `vcenterOpsPerS`: the next free start time. */
+  private vcenterNextStartMs: number;
+  /** vCenter's per-host provisioning limit. */
+  private readonly provisioningByHost = new Map<string, Slots>();
+  private readonly memoryByHost = new Map<string, HostMemory>();
+  private readonly desktopsRunningByHost = new Map<string, number>();
+  private armObservations: ArmObservations;
 
   constructor(private readonly options: SimDriverOptions) {
     const { cluster } = options;
     this.clock = new VirtualClock(options.startMs, options.timeScale ?? 0);
     this.hostNames = Array.from({ length: cluster.hosts }, (_, index) => `esx-${String(index + 1).padStart(2, '0')}.sim.local`);
     this.faultRandom = new SeededRandom((options.seed ^ 0x5eed_fa17) >>> 0);
+    this.vcenterNextStartMs = options.startMs;
+    for (const name of this.hostNames) {
+      this.provisioningByHost.set(name, new Slots(cluster.hostProvisioningOps));
+      this.memoryByHost.set(name, { usedMB: 0, pendingShutdowns: 0, waiting: [] });
+      this.desktopsRunningByHost.set(name, 0);
+    }
+    this.armObservations = this.freshObservations();
     this.resources = new ResourceModel(this.clock, {
       hosts: this.hostNames.map((name) => ({ name, cpuMhz: cluster.coresPerHost * cluster.coreMhz })),
-      storageIops: cluster.storageIops,
+      storageIops: this.storageCapacityIops(),
       storageCpuMhzPerKiops: cluster.storageCpuMhzPerKiops,
       hostBaseCpuPct: cluster.hostBaseCpuPct,
       hostBaseIops: cluster.hostBaseIops,
@@ -89,11 +152,13 @@ export class SimDriver implements HypervisorDriver {
     return {
       endpoint: 'simulated',
       cluster: 'sim-cluster',
-      datastores: ['sim-datastore'],
+      datastores: Array.from({ length: cluster.datastores }, (_, index) => `sim-datastore-${index + 1}`),
       hosts: this.hostNames.map((name) => ({ name, cpuMhz: cluster.coresPerHost * cluster.coreMhz })),
       details: {
         model: 'calibrated Horizon 7.0 cluster model (docs/SIMULATOR.md)',
-        storageIops: cluster.storageIops,
+        storageIops: this.storageCapacityIops(),
+        hyperConverged: cluster.hyperConverged,
+        hostMemoryGB: cluster.hostMemoryGB,
         vaai: cluster.vaai,
         imageUsedGB: image.usedGB,
         seed: this.options.seed,
@@ -115,20 +180,26 @@ export class SimDriver implements HypervisorDriver {
     const offload = Boolean(options.allowOffload) && cluster.vaai;
     const rateMBps = offload ? cluster.offloadCopyMBps : cluster.hostCopyMBps;
     const copyIops = (2 * rateMBps * KB_PER_MB) / cluster.copyIoKB;
-    await this.work(
-      options.name,
-      { host, iops: offload ? 0 : copyIops, offloadedIops: offload ? copyIops : 0, readShare: 0.5, cpuMhz: offload ? 200 : 800 },
-      (image.usedGB * MB_PER_GB) / rateMBps,
-    );
+    const demand: Demand = { host, iops: offload ? 0 : copyIops, offloadedIops: offload ? copyIops : 0, readShare: 0.5, cpuMhz: offload ? cluster.offloadCopyCpuMhz : cluster.hostCopyCpuMhz };
+    // Horizon keeps one replica per datastore the pool uses; the copies run side by side.
+    const copies = options.role === 'replica' ? cluster.datastores : 1;
+    await Promise.all(Array.from({ length: copies }, (_, index) => this.provisioning(host, () => this.vcenterTask(() =>
+      this.work(index === 0 ? options.name : `${options.name}@ds${index + 1}`, demand, (image.usedGB * MB_PER_GB) / rateMBps)))));
     return this.register(options.name, options.role, host);
   }
 
   async linkedClone(_source: SnapshotRef, options: CloneOptions): Promise<VmRef> {
     const { cluster } = this.options;
     const host = this.place(options.host);
-    await this.work(options.name, { host, iops: cluster.linkedCloneIops, offloadedIops: 0, readShare: 0.2, cpuMhz: 300 }, cluster.linkedCloneS);
+    await this.provisioning(host, () => this.vcenterTask(() =>
+      this.work(options.name, { host, iops: cluster.linkedCloneIops, offloadedIops: 0, readShare: 0.2, cpuMhz: cluster.linkedCloneCpuMhz }, cluster.linkedCloneS)));
     if (options.role === 'desktop') this.maybeFailClone(options.name);
-    return this.register(options.name, options.role, host);
+    const vm = this.register(options.name, options.role, host);
+    if (options.role === 'desktop') {
+      vm.awaitsQuickprep = true;
+      this.armObservations.desktopNames.add(options.name);
+    }
+    return vm;
   }
 
   async instantClone(parentRef: VmRef, options: CloneOptions): Promise<VmRef> {
@@ -137,22 +208,35 @@ export class SimDriver implements HypervisorDriver {
     this.checkHostUp(parent.host, `fork from ${parent.name}`, options.name);
     if (parent.guest !== 'running') throw new OperationError(`instant clone from ${parent.name}: the parent is not running`, options.name);
     const forkDemand: Demand = { host: parent.host, iops: cluster.forkIops, offloadedIops: 0, readShare: 0.3, cpuMhz: cluster.forkCpuMhz };
-    // The stun of the parent is serialized: one fork at a time passes through it.
-    const turn = parent.forkQueue.then(() => this.work(options.name, forkDemand, cluster.forkSerialS));
-    // The next fork waits for this one whether it succeeds or fails.
-    parent.forkQueue = turn.catch(() => undefined);
-    await turn;
-    await this.work(options.name, forkDemand, cluster.forkS);
-    this.maybeFailClone(options.name);
+    // A fork starts a running VM: it needs its memory on the parent's host first.
+    const memoryMB = await this.admitMemory(parent.host, options.name);
+    try {
+      await this.provisioning(parent.host, () => this.vcenterTask(async () => {
+        // The stun of the parent is serialized: one fork at a time passes through it.
+        const turn = parent.forkQueue.then(() => this.work(options.name, forkDemand, cluster.forkSerialS));
+        // The next fork waits for this one whether it succeeds or fails.
+        parent.forkQueue = turn.catch(() => undefined);
+        await turn;
+        await this.work(options.name, forkDemand, cluster.forkS);
+      }));
+      this.maybeFailClone(options.name);
+    } catch (error) {
+      this.releaseMemory(parent.host, memoryMB);
+      throw error;
+    }
     const vm = this.register(options.name, options.role, parent.host);
+    vm.memoryHeldMB = memoryMB;
     vm.guest = 'running';
     this.setSteady(vm, true);
+    this.armObservations.desktopNames.add(options.name);
+    this.armObservations.instantClones.add(options.name);
     return vm;
   }
 
   async snapshot(vmRef: VmRef, name: string): Promise<SnapshotRef> {
     const vm = this.vm(vmRef);
-    await this.work(vm.name, { host: vm.host, iops: 50, offloadedIops: 0, readShare: 0.2, cpuMhz: 100 }, this.options.cluster.snapshotS);
+    const { cluster } = this.options;
+    await this.vcenterTask(() => this.work(vm.name, { host: vm.host, iops: cluster.snapshotIops, offloadedIops: 0, readShare: 0.2, cpuMhz: cluster.snapshotCpuMhz }, cluster.snapshotS));
     return { id: `${vm.id}-snap-${name}`, vm, name };
   }
 
@@ -160,7 +244,10 @@ export class SimDriver implements HypervisorDriver {
     const { cluster, image } = this.options;
     const vm = this.vm(vmRef);
     const iops = (cluster.digestMBps * KB_PER_MB) / cluster.digestIoKB;
-    await this.work(vm.name, { host: vm.host, iops, offloadedIops: 0, readShare: 1, cpuMhz: cluster.digestCpuMhz }, (image.usedGB * MB_PER_GB) / cluster.digestMBps);
+    const demand: Demand = { host: vm.host, iops, offloadedIops: 0, readShare: 1, cpuMhz: cluster.digestCpuMhz };
+    // One digest per replica, so one per datastore; they run side by side.
+    await Promise.all(Array.from({ length: cluster.datastores }, (_, index) =>
+      this.work(index === 0 ? vm.name : `${vm.name}@ds${index + 1}`, demand, (image.usedGB * MB_PER_GB) / cluster.digestMBps)));
     return 'performed';
   }
 
@@ -168,7 +255,18 @@ export class SimDriver implements HypervisorDriver {
     const { cluster, image } = this.options;
     const vm = this.vm(vmRef);
     this.checkHostUp(vm.host, `power on ${vm.name}`, vm.name);
-    await this.work(vm.name, { host: vm.host, iops: 10, offloadedIops: 0, readShare: 0.5, cpuMhz: 100 }, cluster.powerOnS);
+    const memoryMB = await this.admitMemory(vm.host, vm.name);
+    try {
+      await this.vcenterTask(() => this.work(vm.name, { host: vm.host, iops: cluster.powerOnIops, offloadedIops: 0, readShare: 0.5, cpuMhz: cluster.powerOnCpuMhz }, cluster.powerOnS));
+    } catch (error) {
+      this.releaseMemory(vm.host, memoryMB);
+      throw error;
+    }
+    vm.memoryHeldMB = memoryMB;
+    if (vm.awaitsQuickprep && !vm.pendingShutdown) {
+      vm.pendingShutdown = true;
+      this.memoryByHost.get(vm.host)!.pendingShutdowns++;
+    }
     vm.guest = 'booting';
     vm.booted = this.work(
       vm.name,
@@ -188,9 +286,11 @@ export class SimDriver implements HypervisorDriver {
     const vm = this.vm(vmRef);
     if (vm.guest === 'booting') await vm.booted;
     this.checkHostUp(vm.host, `power off ${vm.name}`, vm.name);
-    await this.work(vm.name, { host: vm.host, iops: 50, offloadedIops: 0, readShare: 0.3, cpuMhz: 300 }, this.options.cluster.powerOffS);
+    const { cluster } = this.options;
+    await this.vcenterTask(() => this.work(vm.name, { host: vm.host, iops: cluster.powerOffIops, offloadedIops: 0, readShare: 0.3, cpuMhz: cluster.powerOffCpuMhz }, cluster.powerOffS));
     vm.guest = 'off';
     this.setSteady(vm, false);
+    this.powerDownMemory(vm);
   }
 
   async customize(vmRef: VmRef, kind: CustomizationKind): Promise<void> {
@@ -204,6 +304,7 @@ export class SimDriver implements HypervisorDriver {
         image.quickprepS,
       );
       // QuickPrep ends by shutting the guest down; Horizon snapshots it and powers it on again.
+      vm.awaitsQuickprep = false;
       await this.powerOff(vm);
     } else {
       await this.work(
@@ -217,7 +318,8 @@ export class SimDriver implements HypervisorDriver {
   async prepareParent(vmRef: VmRef): Promise<void> {
     const vm = this.vm(vmRef);
     await this.guestRunning(vm);
-    await this.work(vm.name, { host: vm.host, iops: 20, offloadedIops: 0, readShare: 0.5, cpuMhz: 500 }, this.options.image.parentPrepS);
+    const { image } = this.options;
+    await this.work(vm.name, { host: vm.host, iops: image.parentPrepIops, offloadedIops: 0, readShare: 0.5, cpuMhz: image.parentPrepCpuMhz }, image.parentPrepS);
   }
 
   async waitUntilReady(vmRef: VmRef): Promise<void> {
@@ -235,8 +337,11 @@ export class SimDriver implements HypervisorDriver {
       return;
     }
     if (vm.guest === 'booting') await vm.booted.catch(() => undefined);
-    await this.work(vm.name, { host: vm.host, iops: 30, offloadedIops: 0, readShare: 0.2, cpuMhz: 200 }, this.options.cluster.destroyS);
+    const { cluster } = this.options;
+    await this.vcenterTask(() => this.work(vm.name, { host: vm.host, iops: cluster.destroyIops, offloadedIops: 0, readShare: 0.2, cpuMhz: cluster.destroyCpuMhz }, cluster.destroyS));
     this.setSteady(vm, false);
+    vm.awaitsQuickprep = false;
+    this.powerDownMemory(vm);
     this.vms.delete(vm.id);
   }
 
@@ -266,6 +371,140 @@ export class SimDriver implements HypervisorDriver {
     return [...this.vms.values()].filter((vm) => vm.id !== this.golden?.vm.id);
   }
 
+  takeWarnings(arm: string): RunWarning[] {
+    const { cluster, image } = this.options;
+    const stats = this.resources.takeStats();
+    const seen = this.armObservations;
+    this.armObservations = this.freshObservations();
+    const armS = Math.max(1e-9, (this.clock.nowMs() - seen.startMs) / 1000);
+    const share = (seconds: number) => `${Math.round((100 * seconds) / armS)} % of the arm`;
+    const warnings: RunWarning[] = [];
+    const warn = (code: string, message: string) => warnings.push({ code, message, arm });
+
+    if (stats.storageSaturatedS >= SATURATION_WARNING_MIN_S) {
+      const capacityIops = this.storageCapacityIops();
+      warn('storage-saturated', `storage demand reached ${count(stats.peakStorageDemandIops)} IOPS against a capacity of ${count(capacityIops)} IOPS `
+        + `(${(stats.peakStorageDemandIops / capacityIops).toFixed(1)}x); demand exceeded capacity for ${count(stats.storageSaturatedS)} s (${share(stats.storageSaturatedS)}), and every I/O-bound step stretched accordingly`);
+    }
+    const cpuSaturatedS = Math.max(0, ...stats.cpuSaturatedSByHost.values());
+    if (cpuSaturatedS >= SATURATION_WARNING_MIN_S) {
+      const hosts = [...stats.cpuSaturatedSByHost.values()].filter((seconds) => seconds >= SATURATION_WARNING_MIN_S).length;
+      warn('cpu-saturated', `host CPU demand reached ${stats.peakCpuDemandRatio.toFixed(1)}x capacity; ${hosts} of ${cluster.hosts} hosts were at 100 % CPU, `
+        + `the longest for ${count(cpuSaturatedS)} s (${share(cpuSaturatedS)})`);
+    }
+    const desktops = seen.desktopNames.size;
+    const parentsMB = seen.instantClones.size > 0 ? cluster.hosts * this.vmMemoryMB() : 0;
+    const neededMB = desktops * this.vmMemoryMB() + parentsMB;
+    const availableMB = cluster.hosts * this.hostMemoryCapacityMB();
+    if (seen.memoryWaits > 0 || seen.memoryRefusals > 0 || neededMB > availableMB) {
+      warn('memory-short', `${count(desktops)} desktops${parentsMB > 0 ? ` and ${cluster.hosts} parent VMs` : ''} need ${count(neededMB / 1024)} GB of memory `
+        + `(${count(this.vmMemoryMB())} MB each) against ${count(availableMB / 1024)} GB available for VMs on ${cluster.hosts} hosts; `
+        + `${count(seen.memoryWaits)} power-ons waited for memory (${count(seen.memoryWaitS)} s in all) and ${count(seen.memoryRefusals)} were refused`);
+    }
+    if (seen.instantClones.size > INSTANT_CLONE_POOL_MAX_DESKTOPS) {
+      warn('pool-over-maximum', `${count(seen.instantClones.size)} instant clones in one pool; Horizon 7 supports at most ${count(INSTANT_CLONE_POOL_MAX_DESKTOPS)} desktops per instant-clone pool`);
+    }
+    const vcpuPerCore = (seen.peakDesktopsRunningPerHost * image.vcpus) / cluster.coresPerHost;
+    if (vcpuPerCore > cluster.densityVcpuPerCore) {
+      warn('density-high', `up to ${count(seen.peakDesktopsRunningPerHost)} desktops ran on one host: ${vcpuPerCore.toFixed(1)} vCPUs per core, `
+        + `above the sizing density of ${cluster.densityVcpuPerCore} (cluster.densityVcpuPerCore); add hosts (cluster.hosts) for a realistic figure`);
+    }
+    return warnings;
+  }
+
+  private freshObservations(): ArmObservations {
+    const observations: ArmObservations = {
+      startMs: this.clock.nowMs(), desktopNames: new Set(), instantClones: new Set(),
+      memoryWaits: 0, memoryWaitS: 0, memoryRefusals: 0, peakDesktopsRunningPerHost: 0,
+    };
+    for (const running of this.desktopsRunningByHost.values()) {
+      observations.peakDesktopsRunningPerHost = Math.max(observations.peakDesktopsRunningPerHost, running);
+    }
+    return observations;
+  }
+
+  /** Storage capacity: per node on hyper-converged storage, fixed on a shared array. */
+  private storageCapacityIops(): number {
+    const { cluster } = this.options;
+    return cluster.hyperConverged ? cluster.storageIopsPerHost * cluster.hosts : cluster.storageIops;
+  }
+
+  /** vCenter starts tasks at most `vcenterOpsPerS`; a task arriving while it is busy waits its turn. */
+  private async vcenterTask<T>(task: () => Promise<T>): Promise<T> {
+    const nowMs = this.clock.nowMs();
+    const startMs = Math.max(nowMs, this.vcenterNextStartMs);
+    this.vcenterNextStartMs = startMs + 1000 / this.options.cluster.vcenterOpsPerS;
+    if (startMs > nowMs) await this.clock.sleep(startMs - nowMs);
+    return task();
+  }
+
+  /** A provisioning operation holds one of its host's `hostProvisioningOps` slots. */
+  private provisioning<T>(host: string, work: () => Promise<T>): Promise<T> {
+    return this.provisioningByHost.get(host)!.use(work);
+  }
+
+  private vmMemoryMB(): number {
+    const { image } = this.options;
+    return image.memoryGB * MB_PER_GB + image.memoryOverheadMB;
+  }
+
+  private hostMemoryCapacityMB(): number {
+    const { cluster } = this.options;
+    return Math.max(0, cluster.hostMemoryGB - cluster.hostReservedMemoryGB) * MB_PER_GB * (1 + cluster.memoryOvercommitPct / 100);
+  }
+
+  /**
+   * Memory for a VM about to run on `host`. Where it is short the power-on waits for memory
+   * to be freed (a linked clone's QuickPrep shutdown); where nothing will free any, vCenter
+   * refuses it (an operation error: Horizon retries, then counts the desktop failed).
+   */
+  private async admitMemory(host: string, vmName: string): Promise<number> {
+    const neededMB = this.vmMemoryMB();
+    const memory = this.memoryByHost.get(host)!;
+    if (memory.waiting.length === 0 && memory.usedMB + neededMB <= this.hostMemoryCapacityMB()) {
+      memory.usedMB += neededMB;
+      return neededMB;
+    }
+    const refusal = () => {
+      this.armObservations.memoryRefusals++;
+      const freeMB = Math.max(0, this.hostMemoryCapacityMB() - memory.usedMB);
+      return new OperationError(`cannot power on ${vmName}: host ${host} has ${count(freeMB)} MB of memory free, the VM needs ${count(neededMB)} MB`, vmName);
+    };
+    if (memory.pendingShutdowns === 0) throw refusal();
+    this.armObservations.memoryWaits++;
+    const sinceMs = this.clock.nowMs();
+    await new Promise<void>((resolve, reject) => memory.waiting.push({ neededMB, admit: resolve, refuse: () => reject(refusal()) }));
+    this.armObservations.memoryWaitS += (this.clock.nowMs() - sinceMs) / 1000;
+    return neededMB;
+  }
+
+  private releaseMemory(host: string, memoryMB: number): void {
+    const memory = this.memoryByHost.get(host)!;
+    memory.usedMB = Math.max(0, memory.usedMB - memoryMB);
+    const capacityMB = this.hostMemoryCapacityMB();
+    while (memory.waiting.length > 0 && memory.usedMB + memory.waiting[0]!.neededMB <= capacityMB) {
+      const next = memory.waiting.shift()!;
+      memory.usedMB += next.neededMB;
+      next.admit();
+    }
+    // Nothing left that will free memory: the waiting power-ons would wait forever.
+    if (memory.waiting.length > 0 && memory.pendingShutdowns === 0) {
+      for (const waiter of memory.waiting.splice(0)) waiter.refuse();
+    }
+  }
+
+  /** A VM stopped running: its memory goes back to its host. */
+  private powerDownMemory(vm: SimVm): void {
+    const memory = this.memoryByHost.get(vm.host)!;
+    if (vm.pendingShutdown) {
+      vm.pendingShutdown = false;
+      memory.pendingShutdowns--;
+    }
+    const heldMB = vm.memoryHeldMB;
+    vm.memoryHeldMB = 0;
+    if (heldMB > 0 || memory.waiting.length > 0) this.releaseMemory(vm.host, heldMB);
+  }
+
   private work(vmName: string, demand: Demand, nominalS: number): Promise<void> {
     return this.resources.run(demand, nominalS * this.jitter(vmName, nominalS));
   }
@@ -291,6 +530,11 @@ export class SimDriver implements HypervisorDriver {
     vm.steady = running;
     const sign = running ? 1 : -1;
     this.resources.addSteadyLoad(vm.host, sign * this.options.image.idleCpuMhz, sign * this.options.image.idleIops);
+    if (vm.role === 'desktop') {
+      const desktops = this.desktopsRunningByHost.get(vm.host)! + sign;
+      this.desktopsRunningByHost.set(vm.host, desktops);
+      this.armObservations.peakDesktopsRunningPerHost = Math.max(this.armObservations.peakDesktopsRunningPerHost, desktops);
+    }
   }
 
   private place(host: string | undefined): string {
@@ -319,6 +563,11 @@ export class SimDriver implements HypervisorDriver {
       this.clock.schedule(startMs + atS * 1000, () => {
         this.downHosts.add(name);
         for (const vm of this.vms.values()) if (vm.host === name) vm.guest = 'off';
+        const memory = this.memoryByHost.get(name)!;
+        memory.usedMB = 0;
+        memory.pendingShutdowns = 0;
+        this.desktopsRunningByHost.set(name, 0);
+        for (const waiter of memory.waiting.splice(0)) waiter.refuse();
         this.resources.failHost(name, () => new OperationError(`host ${name} went down (injected fault)`, ''));
       });
     }
@@ -338,6 +587,7 @@ export class SimDriver implements HypervisorDriver {
     const vm: SimVm = {
       id: `vm-${this.nextId++}`, name, host, role,
       guest: 'off', booted: Promise.resolve(), steady: false, forkQueue: Promise.resolve(),
+      memoryHeldMB: 0, awaitsQuickprep: false, pendingShutdown: false,
     };
     this.vms.set(vm.id, vm);
     return vm;

@@ -3,9 +3,13 @@
  * is blocked: the pump yields to the event loop (setImmediate) so all promise continuations
  * of the last events run first, then jumps to the next scheduled event. Results are therefore
  * exact and deterministic, and do not depend on how busy the machine is.
+ *
+ * Real I/O (the run folder, sinks) looks to the pump like everyone being blocked, so code
+ * that awaits it runs it through `outsideTime`: the clock holds still until it is done, and
+ * a fault due at 600 s never fires while a file is written at 0 s.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Clock } from '../types.js';
+import type { Clock } from '../../contract/cluster.js';
 
 interface ScheduledEvent {
   atMs: number;
@@ -29,6 +33,9 @@ export class VirtualClock implements Clock {
   private readonly heap: ScheduledEvent[] = [];
   private seq = 0;
   private pumping = false;
+  /** Real-world work in progress; time holds still while any is. */
+  private holds = 0;
+  private released: (() => void) | undefined;
   /** Events fired so far (for the performance benchmark). */
   eventsFired = 0;
 
@@ -55,11 +62,26 @@ export class VirtualClock implements Clock {
     return { cancel: () => { event.cancelled = true; } };
   }
 
+  async outsideTime<T>(work: () => Promise<T>): Promise<T> {
+    this.holds++;
+    try {
+      return await work();
+    } finally {
+      this.holds--;
+      if (this.holds === 0) this.released?.();
+    }
+  }
+
   private async pump(): Promise<void> {
     this.pumping = true;
     try {
       for (;;) {
         await yieldToEventLoop();
+        while (this.holds > 0) {
+          await new Promise<void>((resolve) => { this.released = resolve; });
+          this.released = undefined;
+          await yieldToEventLoop();
+        }
         const next = this.popLive();
         if (!next) return;
         if (this.timeScale > 0 && next.atMs > this.now) await delay((next.atMs - this.now) / this.timeScale);

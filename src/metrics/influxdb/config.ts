@@ -4,8 +4,8 @@
  * come only from the environment (INFLUX_PASSWORD, INFLUX_TOKEN) or a file named by
  * INFLUX_PASSWORD_FILE / INFLUX_TOKEN_FILE; never from a flag, the scenario file or the URL.
  */
-import { InputError } from '../../errors.js';
-import { secret } from '../../secrets.js';
+import { InputError } from '../../contract/errors.js';
+import { secret } from '../../contract/secrets.js';
 
 export interface InfluxFileSettings {
   url?: string;
@@ -25,7 +25,7 @@ export type InfluxSettings =
 type Env = Record<string, string | undefined>;
 
 /** The URL without credentials, path kept; refuses user:password@ in it. */
-export function checkUrl(raw: string, where: string): string {
+function checkUrl(raw: string, where: string): string {
   let url: URL;
   try {
     url = new URL(raw);

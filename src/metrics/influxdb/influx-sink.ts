@@ -10,14 +10,12 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import type { MetricBatch, RunIdentity, Sink, SinkReport } from '../sink.js';
+import type { MetricBatch, RunIdentity, Sink, SinkReport } from '../../contract/sink.js';
 import { InfluxError, type InfluxTransport } from './transport.js';
 
-export const UNDELIVERED_FILE = 'influx-undelivered.lp';
-
 export interface InfluxSinkOptions {
-  /** The run folder, where undelivered points are kept. */
-  runDir: string;
+  /** Where undelivered points are kept (a file in the run folder: the run store names it). */
+  undeliveredPath: string;
   batchLines?: number;
   flushIntervalMs?: number;
   maxQueuedLines?: number;
@@ -35,6 +33,7 @@ export class InfluxSink implements Sink {
   private timer: NodeJS.Timeout | undefined;
   private backoffUntilMs = 0;
   private failures = 0;
+  private rejectedBatches = 0;
   private fatal: InfluxError | undefined;
   private warnedDown = false;
   private delivered = 0;
@@ -96,7 +95,7 @@ export class InfluxSink implements Sink {
     await this.transport.close();
     if (this.spilled > 0) {
       this.warn(`InfluxDB: ${this.spilled} of ${this.spilled + this.delivered} points were not delivered to ${this.transport.target}${this.fatal ? ` (${this.fatal.message})` : ''}; `
-        + `they are in ${path.join(this.options.runDir, UNDELIVERED_FILE)}, and every point is in metrics.lp: send them later with \`bench push ${this.options.runDir}\``);
+        + `they are in ${this.options.undeliveredPath}, and every point is in metrics.lp: send them later with \`bench push ${path.dirname(this.options.undeliveredPath)}\``);
     }
   }
 
@@ -107,7 +106,7 @@ export class InfluxSink implements Sink {
 
   report(): SinkReport {
     const report: SinkReport = { name: this.name, target: this.transport.target, delivered: this.delivered, undelivered: this.spilled };
-    if (this.spilled > 0) report.undeliveredFile = UNDELIVERED_FILE;
+    if (this.spilled > 0) report.undeliveredFile = path.basename(this.options.undeliveredPath);
     if (this.fatal) report.error = this.fatal.message;
     return report;
   }
@@ -126,6 +125,16 @@ export class InfluxSink implements Sink {
         this.warnedDown = false;
       },
       (error: unknown) => {
+        if (error instanceof InfluxError && error.status === 400) {
+          // The server refused these points (a value it cannot parse, a field type conflict):
+          // sending them again cannot help, and the batches after them are fine. They go to
+          // the undelivered file and delivery goes on.
+          this.rejectedBatches++;
+          if (this.rejectedBatches === 1) this.warn(`${error.message}; those points are kept in ${path.basename(this.options.undeliveredPath)} and delivery goes on`);
+          this.spillLines(this.inflight);
+          this.inflight = [];
+          return;
+        }
         // Back to the front of the queue: order is kept, nothing is lost.
         this.queue = this.inflight.concat(this.queue);
         this.inflight = [];
@@ -153,8 +162,11 @@ export class InfluxSink implements Sink {
   }
 
   private spillOldest(count: number): void {
-    const lines = this.queue.splice(0, count);
-    this.spill ??= createWriteStream(path.join(this.options.runDir, UNDELIVERED_FILE), { flags: 'a' });
+    this.spillLines(this.queue.splice(0, count));
+  }
+
+  private spillLines(lines: string[]): void {
+    this.spill ??= createWriteStream(this.options.undeliveredPath, { flags: 'a' });
     this.spill.write(lines.join('\n') + '\n');
     this.spilled += lines.length;
   }

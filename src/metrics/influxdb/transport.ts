@@ -7,7 +7,7 @@
  * own retries off: the sink's delivery loop owns retries and accounting.
  */
 import { HttpError, InfluxDB, type WriteApi } from '@influxdata/influxdb-client';
-import { RunError } from '../../errors.js';
+import { RunError } from '../../contract/errors.js';
 import { describeTarget, type InfluxSettings } from './config.js';
 
 /** A failed write: `retryable` when waiting may help (network, 5xx, 429). */
@@ -112,7 +112,7 @@ export class Influx1Transport implements InfluxTransport {
   async close(): Promise<void> {}
 }
 
-export class Influx2Transport implements InfluxTransport {
+class Influx2Transport implements InfluxTransport {
   readonly target: string;
   private readonly writeApi: WriteApi;
 

@@ -1,7 +1,15 @@
 /**
  * View Composer linked clones (Horizon 7.x): one replica from the golden image snapshot
- * (offloaded to the storage where VAAI allows), then per desktop a linked clone, QuickPrep
+ * (offloaded to the storage where VAAI allows; the driver keeps one per datastore), the View
+ * Storage Accelerator digest where the pool has it, then per desktop a linked clone, QuickPrep
  * customization (boot, customize, shut down), a snapshot, and the final power-on.
+ *
+ * Where Horizon's limits apply (docs/SIMULATOR.md, "Horizon's concurrency limits"):
+ * - the Composer provisioning limit covers the linked-clone creation only: held over the
+ *   customization as well, 8 slots could not deploy the reference's 100 desktops in 5 min;
+ * - a power-operation slot is held from the power-on until the guest is up (Horizon sizes
+ *   the limit as start time x power-on rate), for both boots: the QuickPrep boot until the
+ *   customization has shut the guest down, the final boot until the agent is ready.
  */
 import pLimit from 'p-limit';
 import { checkNotStopping, internalName, provisionDesktop, type Strategy } from './context.js';
@@ -14,11 +22,17 @@ export const composerStrategy: Strategy = async (context) => {
   const powerOps = pLimit(horizon.maxPowerOps);
 
   const golden = await driver.goldenImage();
-  const replicaSnapshot = await recorder.track('replica', async () => {
-    const replica = await vcProvisioning(() => driver.fullClone(golden.snapshot, { name: internalName(context, 'replica'), role: 'replica', allowOffload: true }));
-    created.push(replica);
-    return driver.snapshot(replica, 'replica');
+  const { replica, replicaSnapshot } = await recorder.track('replica', async () => {
+    const vm = await vcProvisioning(() => driver.fullClone(golden.snapshot, { name: internalName(context, 'replica'), role: 'replica', allowOffload: true }));
+    created.push(vm);
+    return { replica: vm, replicaSnapshot: await driver.snapshot(vm, 'replica') };
   });
+  if (horizon.composerStorageAccelerator) {
+    const digest = await recorder.track('digest', () => driver.digest(replica));
+    if (digest === 'not-supported') {
+      recorder.notPerformed('digest', `the ${driver.name} driver has no way to compute a View Storage Accelerator digest`);
+    }
+  }
 
   await Promise.all(desktopNames.map((name) => provisionDesktop(context, name, async (_attempt, track) => {
     const vm = await recorder.track('clone', () => composerProvisioning(() => {
@@ -28,16 +42,18 @@ export const composerStrategy: Strategy = async (context) => {
     track(vm);
     recorder.desktop(name, vm.host, 'cloned');
     await recorder.track('customize', async () => {
-      await powerOps(() => driver.powerOn(vm));
-      await driver.customize(vm, 'quickprep');
+      await powerOps(async () => {
+        await driver.powerOn(vm);
+        await driver.customize(vm, 'quickprep');
+      });
       await driver.snapshot(vm, 'quickprep');
     });
     recorder.desktop(name, vm.host, 'customized');
-    await recorder.track('power-on', async () => {
-      await powerOps(() => driver.powerOn(vm));
+    await recorder.track('power-on', () => powerOps(async () => {
+      await driver.powerOn(vm);
       recorder.desktop(name, vm.host, 'powered-on');
       await driver.waitUntilReady(vm);
-    });
+    }));
     recorder.desktop(name, vm.host, 'ready');
   })));
 };

@@ -1,6 +1,8 @@
-import { OperationError, type HypervisorDriver, type Inventory, type VmRef } from '../../drivers/types.js';
+import type { Inventory } from '../../contract/cluster.js';
+import type { ArmSpec } from '../../contract/run-record.js';
+import { OperationError, type HypervisorDriver, type VmRef } from '../../drivers/types.js';
 import type { ArmRecorder } from '../recorder.js';
-import type { ArmSpec, Scenario } from '../schema.js';
+import type { Scenario } from '../schema.js';
 
 export interface StrategyContext {
   driver: HypervisorDriver;
@@ -19,7 +21,7 @@ export interface StrategyContext {
 }
 
 /** Thrown where a desktop would start while the run is stopping; it is simply not provisioned. */
-export class StopRequested extends Error {
+class StopRequested extends Error {
   override readonly name = 'StopRequested';
 }
 
@@ -57,6 +59,8 @@ export async function provisionDesktop(
         context.desktopFailed();
         return;
       }
+      // Recorded when the retry is decided, so events.csv and the summary show every retry.
+      recorder.desktop(name, vm?.host ?? '', 'retried', errorText(error));
       await driver.clock.sleep(scenario.retryBackoffS * 1000 * 2 ** attemptIndex);
     }
   }

@@ -5,9 +5,12 @@
  * of settled tasks are destroyed between two waits, never during one (the server is then
  * not walking its filter list; govmomi's simulator crashes otherwise).
  */
-import { VimFault, type VimClient } from './client.js';
-import { retrieveProperties } from './properties.js';
-import { asArray, moRef, type MoRef, text, xsiType, type XmlNode } from './xml.js';
+import type { VimClient } from './client.js';
+import { VimFault } from './errors.js';
+import { createFilter, destroyPropertyFilter, waitForUpdatesEx } from './methods.js';
+import { retrieveProperties, type TaskInfoState } from './properties.js';
+import type { LocalizedMethodFault, ObjectUpdate } from './types.js';
+import type { MoRef } from './xml.js';
 
 interface Pending {
   task: MoRef;
@@ -15,6 +18,8 @@ interface Pending {
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
 }
+
+const TASK_PROPERTIES = ['info.state', 'info.error', 'info.result'] as const;
 
 export class TaskWatcher {
   private readonly pending = new Map<string, Pending>();
@@ -26,25 +31,25 @@ export class TaskWatcher {
   /** @param readFirst read a task's state before subscribing (off only to test the WaitForUpdatesEx path). */
   constructor(private readonly client: VimClient, private readonly readFirst = true) {}
 
-  /** Resolves with the task's info.result (raw), rejects with a VimFault when it fails. */
+  /** Resolves with the task's info.result (decoded, e.g. a MoRef), rejects with a VimFault when it fails. */
   async wait(task: MoRef): Promise<unknown> {
     // One read first: a task already finished (quick ones often are) needs no filter.
     if (this.readFirst) {
-      const [current] = await retrieveProperties(this.client, [task], 'Task', ['info.state', 'info.error', 'info.result']);
-      const state = text(current?.props['info.state']);
+      const [current] = await retrieveProperties(this.client, 'Task', [task], [...TASK_PROPERTIES]);
+      const state = current?.props['info.state'];
       if (state === 'success') return current!.props['info.result'];
       if (state === 'error') throw taskFault(current!.props['info.error']);
     }
     const promise = new Promise<unknown>((resolve, reject) => {
       this.pending.set(task.value, { task, resolve, reject });
     });
-    const filter = await this.client.call('CreateFilter', this.client.serviceContent.propertyCollector, {
-      spec: { propSet: [{ type: 'Task', all: false, pathSet: ['info.state', 'info.error', 'info.result'] }], objectSet: [{ obj: task, skip: false }] },
-      partialUpdates: false,
-    });
+    const collector = this.client.serviceContent.propertyCollector;
+    const filter = await createFilter(this.client, collector, {
+      propSet: [{ type: 'Task', all: false, pathSet: [...TASK_PROPERTIES] }], objectSet: [{ obj: task, skip: false }],
+    }, false);
     const entry = this.pending.get(task.value);
-    if (entry) entry.filter = moRef(filter.returnval);
-    else await this.destroyFilter(moRef(filter.returnval));
+    if (entry) entry.filter = filter;
+    else await this.destroyFilter(filter);
     if (!this.looping) void this.loop();
     return promise;
   }
@@ -54,14 +59,11 @@ export class TaskWatcher {
     try {
       while (this.pending.size > 0) {
         await this.destroyFinished();
-        const response = await this.client.call('WaitForUpdatesEx', this.client.serviceContent.propertyCollector, {
-          version: this.version, options: { maxWaitSeconds: 30 },
-        });
-        const updates = response.returnval as XmlNode | undefined;
+        const updates = await waitForUpdatesEx(this.client, this.client.serviceContent.propertyCollector, this.version, { maxWaitSeconds: 30 });
         if (!updates) continue;
-        this.version = text(updates.version);
-        for (const filterSet of asArray(updates.filterSet as XmlNode | XmlNode[])) {
-          for (const objectSet of asArray(filterSet.objectSet as XmlNode | XmlNode[])) this.apply(moRef(objectSet.obj), objectSet);
+        this.version = updates.version;
+        for (const filterSet of updates.filterSet ?? []) {
+          for (const objectSet of filterSet.objectSet ?? []) this.apply(objectSet);
         }
       }
     } catch (error) {
@@ -79,26 +81,25 @@ export class TaskWatcher {
     await Promise.all(filters.map((filter) => this.destroyFilter(filter)));
   }
 
-  private apply(task: MoRef, objectSet: XmlNode): void {
-    const entry = this.pending.get(task.value);
+  private apply(update: ObjectUpdate): void {
+    const entry = this.pending.get(update.obj.value);
     if (!entry) return;
-    const changes = new Map<string, unknown>();
-    for (const change of asArray(objectSet.changeSet as XmlNode | XmlNode[])) changes.set(text(change.name), change.val);
-    const state = text(changes.get('info.state'));
+    const changes = new Map((update.changeSet ?? []).map((change) => [change.name, change.val]));
+    // The values' types are those of ManagedObjects['Task'] (properties.ts).
+    const state = changes.get('info.state') as TaskInfoState | undefined;
     if (state !== 'success' && state !== 'error') return;
-    this.pending.delete(task.value);
+    this.pending.delete(update.obj.value);
     if (entry.filter) this.finished.push(entry.filter);
     if (state === 'success') entry.resolve(changes.get('info.result'));
-    else entry.reject(taskFault(changes.get('info.error')));
+    else entry.reject(taskFault(changes.get('info.error') as LocalizedMethodFault | undefined));
   }
 
   private async destroyFilter(filter: MoRef): Promise<void> {
-    await this.client.call('DestroyPropertyFilter', filter).catch(() => undefined);
+    await destroyPropertyFilter(this.client, filter).catch(() => undefined);
   }
 }
 
-function taskFault(value: unknown): VimFault {
-  const error = value as XmlNode | undefined;
-  const faultType = xsiType(error?.fault) ?? 'SystemError';
-  return new VimFault(faultType, text(error?.localizedMessage) || faultType);
+function taskFault(error: LocalizedMethodFault | undefined): VimFault {
+  const faultType = error?.fault?._type ?? 'SystemError';
+  return new VimFault(faultType, error?.localizedMessage || faultType);
 }

@@ -1,11 +1,13 @@
 /**
- * SOAP envelopes and XML for vim25, in one place. Requests are built from plain values in
- * WSDL element order (the server insists on it); polymorphic values carry `xsi:type`;
- * managed object references are `MoRef`s. Responses are parsed with fast-xml-parser,
- * namespace prefixes kept so `xsi:type` and a reference's `type` never collide.
+ * XML for vim25, at the lowest level: managed object references, an ordered element tree
+ * parsed with fast-xml-parser (element prefixes removed; every namespaced `…:type`
+ * attribute becomes `xsi:type`, whatever prefix the server bound the XMLSchema-instance
+ * namespace to, so it never collides with a reference's own `type`), and writing elements
+ * back. What a type's elements are, and in which order, is encoding.ts's business.
  */
 import { XMLParser } from 'fast-xml-parser';
 
+/** A ManagedObjectReference: `<obj type="VirtualMachine">vm-42</obj>`. */
 export class MoRef {
   constructor(readonly type: string, readonly value: string) {}
   toString(): string {
@@ -13,83 +15,77 @@ export class MoRef {
   }
 }
 
-/** A value with an explicit `xsi:type` (a subtype where the WSDL names a base type). */
-export class Typed {
-  constructor(readonly xsiType: string, readonly fields: XmlFields) {}
+/** One parsed element, children in document order (vim25 has no mixed content). */
+export interface XmlElement {
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly children: readonly XmlElement[];
+  /** The element's own text ('' when it has children). */
+  readonly text: string;
 }
 
-/** XML the server gave us, passed back verbatim as an element's content (e.g. a customization spec). */
-export class RawXml {
-  constructor(readonly inner: string) {}
+export function escapeXml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
-export type XmlValue = string | number | boolean | MoRef | Typed | RawXml | XmlFields | XmlValue[] | undefined | null;
-export interface XmlFields {
-  [element: string]: XmlValue;
+/** `<name attr="…">content</name>`; `content` is XML already. */
+export function xmlElement(name: string, content: string, attributes: Record<string, string> = {}): string {
+  const attrs = Object.entries(attributes).map(([key, value]) => ` ${key}="${escapeXml(value)}"`).join('');
+  return `<${name}${attrs}>${content}</${name}>`;
 }
 
-export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+/** A parsed element written back as it came (its name replaced by `name`): children, text, `xsi:type` and other attributes. */
+export function writeElement(name: string, element: XmlElement): string {
+  const content = element.children.length > 0 ? element.children.map((child) => writeElement(child.name, child)).join('') : escapeXml(element.text);
+  return xmlElement(name, content, element.attributes);
 }
 
-function element(name: string, value: XmlValue): string {
-  if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.map((item) => element(name, item)).join('');
-  if (value instanceof MoRef) return `<${name} type="${escapeXml(value.type)}">${escapeXml(value.value)}</${name}>`;
-  if (value instanceof Typed) return `<${name} xsi:type="${escapeXml(value.xsiType)}">${fields(value.fields)}</${name}>`;
-  if (value instanceof RawXml) return `<${name}>${value.inner}</${name}>`;
-  if (typeof value === 'object') return `<${name}>${fields(value)}</${name}>`;
-  return `<${name}>${escapeXml(String(value))}</${name}>`;
-}
-
-function fields(values: XmlFields): string {
-  return Object.entries(values).map(([name, value]) => element(name, value)).join('');
-}
-
-export function envelope(method: string, self: MoRef, params: XmlFields = {}): string {
+export function envelope(body: string): string {
   return '<?xml version="1.0" encoding="UTF-8"?>'
     + '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    + `<soapenv:Body><${method} xmlns="urn:vim25">${element('_this', self)}${fields(params)}</${method}></soapenv:Body></soapenv:Envelope>`;
+    + `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 }
-
-/** A parsed XML node: text, attributes (`@_name`) and children by element name (prefix removed). */
-export type XmlNode = { [key: string]: unknown };
 
 const parser = new XMLParser({
+  preserveOrder: true,
   ignoreAttributes: false,
-  attributeNamePrefix: '@_',
+  attributeNamePrefix: '',
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
-  textNodeName: '#text',
-  // Strip element prefixes ourselves (keeping attribute prefixes): see the file comment.
-  transformTagName: (name) => name.replace(/^[^:]+:/, ''),
+  // Text is kept exactly (a value passed back verbatim must not lose its spaces).
+  trimValues: false,
 });
 
-export function parseXml(text: string): XmlNode {
-  return parser.parse(text) as XmlNode;
+type OrderedNode = Record<string, unknown>;
+
+/** The document's root elements. Throws on text that is not XML. */
+export function parseXml(text: string): XmlElement[] {
+  return elementsOf(parser.parse(text) as OrderedNode[]);
 }
 
-export function asArray<T>(value: T | T[] | undefined | null): T[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
+function elementsOf(nodes: OrderedNode[]): XmlElement[] {
+  const elements: XmlElement[] = [];
+  for (const node of nodes) {
+    const tag = Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+    if (!tag || tag.startsWith('?')) continue;
+    const childNodes = node[tag] as OrderedNode[];
+    const children = elementsOf(childNodes);
+    const text = children.length > 0 ? '' : childNodes.map((child) => String(child['#text'] ?? '')).join('');
+    const attributes: Record<string, string> = {};
+    for (const [key, value] of Object.entries((node[':@'] ?? {}) as Record<string, string>)) {
+      if (key === 'xmlns' || key.startsWith('xmlns:')) continue;
+      attributes[/^[^:]+:type$/.test(key) ? 'xsi:type' : key] = String(value);
+    }
+    elements.push({ name: tag.replace(/^[^:]+:/, ''), attributes, children, text });
+  }
+  return elements;
 }
 
-export function text(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'object') return String((value as XmlNode)['#text'] ?? '');
-  return String(value);
+/** The children of `element` named `name`. */
+export function childrenNamed(element: XmlElement | undefined, name: string): XmlElement[] {
+  return element ? element.children.filter((child) => child.name === name) : [];
 }
 
-export function moRef(value: unknown): MoRef {
-  const node = value as XmlNode;
-  return new MoRef(String(node['@_type'] ?? ''), text(node));
-}
-
-/** The `xsi:type` of a node, whatever prefix the server bound the XMLSchema-instance namespace to. */
-export function xsiType(value: unknown): string | undefined {
-  const node = value as XmlNode | undefined;
-  if (!node || typeof node !== 'object') return undefined;
-  const key = Object.keys(node).find((name) => /^@_[^:]+:type$/.test(name));
-  return key ? String(node[key]) : undefined;
+export function xsiType(element: XmlElement): string | undefined {
+  return element.attributes['xsi:type'];
 }

@@ -1,0 +1,172 @@
+/**
+ * The report model: everything an exporter shows, computed once from a stored run. The
+ * summary is computed here and only here (from the run as the run store holds it); HTML,
+ * CSV, JSON, JUnit and the terminal only format this model.
+ */
+import { clusterCpuMhz } from '../contract/cluster.js';
+import type { ArmRecord, RunRecord } from '../contract/run-record.js';
+import type { Method } from '../contract/method.js';
+import type { ArmSummary, RunSummary } from '../contract/summary.js';
+import type { StoredRun } from '../run-store/read.js';
+import { ARM_COLOURS } from './chart-library.js';
+import { formatNumber, formatSeconds } from './markup.js';
+import { armSeries, summarizeArm, type ClusterPoint } from './summary.js';
+
+export interface ArmView {
+  summary: ArmSummary;
+  /** Undefined only for an arm a summary names that the record lacks (never for a stored run). */
+  record: ArmRecord | undefined;
+  /** The cluster-wide series the summary was computed from. */
+  series: ClusterPoint[];
+}
+
+/** One arm of a sweep: a method at one desktop count. */
+export interface SweepPoint {
+  arm: string;
+  method: Method;
+  desktops: number;
+  deployTimeS: number | null;
+  /** Desktops ready per minute over the whole deployment. */
+  desktopsPerMin: number | null;
+  peakIops: number;
+  peakCpuPct: number;
+}
+
+/** A run whose arms differ only in desktop count: the scaling story. */
+export interface Sweep {
+  counts: number[];
+  methods: Method[];
+  points: SweepPoint[];
+  /** The smallest count from which instant clones deploy faster than Composer, if they do only from some count on. */
+  instantFasterFrom: number | null;
+  /** Counts where each method was faster. */
+  fasterAt: Record<Method, number[]>;
+}
+
+export interface ReportModel {
+  record: RunRecord;
+  summary: RunSummary;
+  arms: ArmView[];
+  /** One or two sentences: which method was faster, which loaded storage less (per size in a sweep). */
+  verdict: string;
+  /** Present when the arms sweep the desktop count (at least two counts). */
+  sweep?: Sweep;
+  /** Per arm: its colour in every chart; in a sweep a shade of its method's colour, darker for more desktops. */
+  colours: Record<string, string>;
+}
+
+/** @param runDir the run folder as the summary should name it (relative where it can be). */
+export function buildReportModel(run: StoredRun, runDir: string): ReportModel {
+  const { record } = run;
+  const capacity = clusterCpuMhz(record.driver.inventory);
+  const arms = record.arms.map((arm): ArmView => {
+    const series = armSeries(run.samples, arm.name, capacity);
+    return { summary: summarizeArm(arm, series), record: arm, series };
+  });
+  const summary: RunSummary = {
+    runId: record.runId,
+    scenario: record.scenario.name,
+    driver: record.driver.name,
+    status: record.status,
+    runDir,
+    arms: arms.map((arm) => arm.summary),
+  };
+  const warnings = record.arms.flatMap((arm) => arm.warnings ?? []);
+  if (warnings.length > 0) summary.warnings = warnings;
+  const sweep = sweepOf(summary.arms);
+  return {
+    record, summary, arms,
+    verdict: sweep ? sweepVerdict(sweep) : verdict(summary.arms),
+    ...(sweep ? { sweep } : {}),
+    colours: armColours(summary.arms, sweep),
+  };
+}
+
+const METHOD_SHADES: Record<Method, string[]> = {
+  composer: ['#9ecbff', '#58a6ff', '#1f6feb', '#0a3069', '#051d4d'],
+  'instant-clone': ['#ffb77c', '#fb8f44', '#d9480f', '#953800', '#5c2200'],
+};
+
+function armColours(arms: ArmSummary[], sweep: Sweep | undefined): Record<string, string> {
+  if (!sweep) return Object.fromEntries(arms.map((arm, index) => [arm.name, ARM_COLOURS[index % ARM_COLOURS.length]!]));
+  return Object.fromEntries(arms.map((arm) => {
+    const shades = METHOD_SHADES[arm.method];
+    const rank = sweep.counts.indexOf(arm.desktops.requested);
+    const shade = sweep.counts.length === 1 ? 2 : Math.round((rank / (sweep.counts.length - 1)) * (shades.length - 1));
+    return [arm.name, shades[shade]!];
+  }));
+}
+
+export function sweepOf(arms: ArmSummary[]): Sweep | undefined {
+  const counts = [...new Set(arms.map((arm) => arm.desktops.requested))].sort((a, b) => a - b);
+  if (counts.length < 2) return undefined;
+  const methods = [...new Set(arms.map((arm) => arm.method))];
+  const points = arms.map((arm): SweepPoint => ({
+    arm: arm.name, method: arm.method, desktops: arm.desktops.requested, deployTimeS: arm.deployTimeS,
+    desktopsPerMin: arm.deployTimeS ? Number(((arm.desktops.ready * 60) / arm.deployTimeS).toFixed(2)) : null,
+    peakIops: arm.peakIops, peakCpuPct: arm.peakCpuPct,
+  }));
+  const fasterAt: Record<Method, number[]> = { composer: [], 'instant-clone': [] };
+  let instantFasterFrom: number | null = null;
+  for (const count of counts) {
+    const composer = points.find((point) => point.method === 'composer' && point.desktops === count)?.deployTimeS ?? null;
+    const instant = points.find((point) => point.method === 'instant-clone' && point.desktops === count)?.deployTimeS ?? null;
+    if (composer === null || instant === null) continue;
+    if (instant < composer) {
+      fasterAt['instant-clone'].push(count);
+      instantFasterFrom ??= count;
+    } else {
+      fasterAt.composer.push(count);
+      instantFasterFrom = null;
+    }
+  }
+  // A crossover only when Composer was faster below it.
+  if (instantFasterFrom !== null && fasterAt.composer.length === 0) instantFasterFrom = null;
+  return { counts, methods, points, instantFasterFrom, fasterAt };
+}
+
+/** The sweep's story: who is faster at which size, and where the lines cross; never composer-50 against instant-400. */
+export function sweepVerdict(sweep: Sweep): string {
+  const both = sweep.methods.includes('composer') && sweep.methods.includes('instant-clone');
+  const range = `${formatNumber(sweep.counts[0]!)} to ${formatNumber(sweep.counts[sweep.counts.length - 1]!)} desktops`;
+  if (!both) return `Swept ${range} with ${sweep.methods.join(' and ')}; see how deploy time and peak load grow below.`;
+  const at = (method: Method, count: number) => sweep.points.find((point) => point.method === method && point.desktops === count);
+  const sentences: string[] = [];
+  if (sweep.instantFasterFrom !== null) {
+    sentences.push(`Composer deployed faster up to ${formatNumber(Math.max(...sweep.fasterAt.composer.filter((count) => count < sweep.instantFasterFrom!)))} desktops; instant clones were faster from ${formatNumber(sweep.instantFasterFrom)} desktops on (the crossover lies between).`);
+  } else if (sweep.fasterAt.composer.length === sweep.counts.length) {
+    sentences.push(`Composer deployed faster at every size measured (${range}).`);
+  } else if (sweep.fasterAt['instant-clone'].length === sweep.counts.length) {
+    sentences.push(`Instant clones deployed faster at every size measured (${range}).`);
+  } else {
+    sentences.push(`Composer was faster at ${sweep.fasterAt.composer.map(formatNumber).join(', ')} desktops, instant clones at ${sweep.fasterAt['instant-clone'].map(formatNumber).join(', ')}.`);
+  }
+  const largest = sweep.counts[sweep.counts.length - 1]!;
+  const composer = at('composer', largest);
+  const instant = at('instant-clone', largest);
+  if (composer && instant) {
+    sentences.push(`At ${formatNumber(largest)} desktops: Composer ${formatSeconds(composer.deployTimeS)} at ${formatNumber(composer.peakIops)} peak IOPS, instant clones ${formatSeconds(instant.deployTimeS)} at ${formatNumber(instant.peakIops)} peak IOPS.`);
+  }
+  return sentences.join(' ');
+}
+
+function verdict(arms: ArmSummary[]): string {
+  const timed = arms.filter((arm) => arm.deployTimeS !== null);
+  if (arms.length < 2 || timed.length < 2) {
+    const arm = timed[0];
+    return arm ? `${arm.name} deployed ${arm.desktops.ready} desktops in ${formatSeconds(arm.deployTimeS)}, peaking at ${formatNumber(arm.peakIops)} storage IOPS.` : 'No desktop became ready.';
+  }
+  const byTime = [...timed].sort((a, b) => a.deployTimeS! - b.deployTimeS!);
+  const fast = byTime[0]!;
+  const slow = byTime[byTime.length - 1]!;
+  const timeRatio = slow.deployTimeS! / Math.max(fast.deployTimeS!, 1e-9);
+  const byPeak = [...arms].sort((a, b) => a.peakIops - b.peakIops);
+  const low = byPeak[0]!;
+  const high = byPeak[byPeak.length - 1]!;
+  const timeSentence = `${fast.name} deployed fastest: ${formatSeconds(fast.deployTimeS)} against ${formatSeconds(slow.deployTimeS)} for ${slow.name} `
+    + `(${timeRatio.toFixed(1)}x faster).`;
+  if (high.peakIops <= 0) return `${timeSentence} No storage load was measured.`;
+  const peakRatio = high.peakIops / Math.max(low.peakIops, 1);
+  return `${timeSentence} ${low.name} had the lowest peak storage load: ${formatNumber(low.peakIops)} IOPS `
+    + `against ${formatNumber(high.peakIops)} for ${high.name} (${peakRatio.toFixed(1)}x lower).`;
+}

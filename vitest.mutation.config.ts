@@ -1,0 +1,28 @@
+/**
+ * The tests Stryker runs against each mutant (`npm run test:mutation`, docs/TESTING.md):
+ * only fast in-process unit tests of the mutated core. Browser, influxd, vcsim and CLI tests
+ * are left out: the CLI runs dist/, which Stryker does not mutate, and the real peers take
+ * seconds per start.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/contract/**/*.test.ts',
+      'test/report/gate-direction.test.ts',
+      'test/report/summary-percentiles.test.ts',
+      'test/metrics/line-protocol.test.ts',
+      'test/metrics/influxdb/config.test.ts',
+      'test/run-store/**/*.test.ts',
+      'test/scenarios/load.test.ts',
+      'test/scenarios/runner.test.ts',
+      'test/scenarios/strategies/**/*.test.ts',
+      'test/reliability/faults.test.ts',
+      'test/drivers/vsphere/vim25/**/*.test.ts',
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
