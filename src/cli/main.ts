@@ -18,11 +18,13 @@ import { reportCommand } from './commands/report.js';
 import { runCommand, runOptions, sweepCommand, type RunArgs } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { harness } from './harness.js';
+import { escapeTerminalText } from './terminal-text.js';
 
 function reportError(error: unknown): number {
   if (isUserError(error)) {
-    process.stderr.write(`bench: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);
+    // Messages quote what users gave (YAML keys, names): never let them drive the terminal.
+    process.stderr.write(`bench: ${escapeTerminalText(error.message)}\n`);
+    if (error.hint) process.stderr.write(`  hint: ${escapeTerminalText(error.hint)}\n`);
     return error instanceof InputError ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
   }
   throw error;

@@ -17,6 +17,11 @@ export interface ArmSpec {
   name: string;
   method: Method;
   desktops: number;
+  /** Repeated runs: the arm this is one run of (its name in the scenario), and which run (1-based). */
+  repetitionOf?: string;
+  repetition?: number;
+  /** A warm-up run: kept in the folder, left out of the statistics. */
+  warmup?: boolean;
 }
 
 /** What the regression gate checks a run against, as a scenario's `gate:` gives it. */
@@ -56,12 +61,19 @@ export interface DesktopRecord {
   customizedS?: number;
   readyS?: number;
   failedS?: number;
+  /** Why the desktop failed (its last error); absent for a desktop that became ready, retried or not. */
   error?: string;
+  /** Provisioning attempts after the first (absent when none). */
+  retries?: number;
 }
 
 export interface ArmRecord {
   name: string;
   method: Method;
+  /** Repeated runs (see ArmSpec). */
+  repetitionOf?: string;
+  repetition?: number;
+  warmup?: boolean;
   desktopsRequested: number;
   startedAt: string;
   startMs: number;
@@ -111,7 +123,8 @@ export function desktopRecords(events: LifecycleEvent[]): DesktopRecord[] {
     if (event.host) desktop.host = event.host;
     const key = EVENT_FIELDS[event.kind];
     if (key) (desktop as unknown as Record<string, number>)[key] = Number(event.tS.toFixed(3));
-    if (event.error !== undefined) desktop.error = event.error;
+    if (event.kind === 'retried') desktop.retries = (desktop.retries ?? 0) + 1;
+    if (event.kind === 'failed' && event.error !== undefined) desktop.error = event.error;
   }
   return [...byName.values()];
 }

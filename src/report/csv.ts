@@ -9,7 +9,7 @@ export function renderDesktopsCsv({ record }: Pick<ReportModel, 'record'>): stri
   const rows = record.arms.flatMap((arm) => arm.desktops.map((desktop) => [
     arm.name, arm.method, desktop.name, desktop.host,
     blank(desktop.requestedS), blank(desktop.clonedS), blank(desktop.poweredOnS), blank(desktop.customizedS),
-    blank(desktop.readyS), blank(desktop.failedS), blank(desktop.error),
+    blank(desktop.readyS), blank(desktop.failedS), blank(desktop.error), desktop.retries ?? 0,
   ]));
   return stringify([[...DESKTOP_COLUMNS], ...rows]);
 }

@@ -123,6 +123,20 @@ const CHART_SCRIPT = `
     charts.push(scaling('chart-scale-rate', 'desktopsPerMin', 'desktops ready per minute'));
     charts.push(scaling('chart-scale-iops', 'peakIops', 'peak storage IOPS'));
   }
+  // Per host: small multiples of storage IOPS, every arm on each, one shared y scale so hosts compare at a glance.
+  var hostMax = 0;
+  data.hosts.forEach(function (host) { host.arms.forEach(function (arm) { arm.iops.forEach(function (p) { if (p[1] !== null && p[1] > hostMax) hostMax = p[1]; }); }); });
+  data.hosts.forEach(function (host, index) {
+    charts.push(new Chart(document.getElementById('chart-host-' + index), {
+      type: 'line',
+      data: { datasets: host.arms.map(function (arm) {
+        return { label: arm.name, borderColor: arm.colour, backgroundColor: arm.colour, borderWidth: 1.5, pointRadius: 0,
+          data: arm.iops.map(function (p) { return { x: p[0] / 60, y: p[1] }; }) };
+      }) },
+      options: { parsing: false, plugins: { legend: { display: false }, title: { display: true, text: host.host, font: { size: 11 } } },
+        scales: { x: { type: 'linear', min: 0, ticks: { font: { size: 9 } } }, y: { beginAtZero: true, max: hostMax || undefined, ticks: { font: { size: 9 } } } } }
+    }));
+  });
   // Charts redraw at the page width when printed (and back after).
   function resizeAll() { charts.forEach(function (chart) { chart.resize(); }); }
   window.addEventListener('beforeprint', resizeAll);
@@ -148,7 +162,8 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0; } th, td { border
 th:first-child, td:first-child { text-align: left; } thead th { background: var(--band); }
 tr.section td { font-weight: 600; background: var(--band); }
 .chart { position: relative; height: 300px; margin: 8px 0 16px; } .chart.short { height: 220px; }
-.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; } .grid3 { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 12px; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.hosts { display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px; } .chart.tiny { height: 130px; margin: 0; } .grid3 { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 12px; }
 dl.config { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 4px 0; } dl.config dt { color: var(--muted); } dl.config dd { margin: 0; }
 .parameters { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0 24px; }
 @media screen and (max-width: 800px) { .grid, .grid3, .parameters { grid-template-columns: 1fr; } }
@@ -158,7 +173,7 @@ dl.config { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px
   h1 { font-size: 17px; } h2 { font-size: 12px; margin: 10px 0 4px; } h3 { font-size: 10px; margin: 6px 0 2px; }
   .verdict { font-size: 11px; padding: 6px 10px; margin: 8px 0; } .badge { font-size: 10px; padding: 4px 8px; margin-bottom: 6px; }
   th, td { padding: 1px 6px; } p { margin: 3px 0; }
-  .chart { height: 190px; margin: 4px 0 8px; break-inside: avoid; } .chart.short { height: 150px; }
+  .chart { height: 190px; margin: 4px 0 8px; break-inside: avoid; } .chart.short { height: 150px; } .chart.tiny { height: 95px; margin: 0; }
   /* A chart drawn at screen width is scaled to the page instead of being cut off. */
   .chart canvas { width: 100% !important; height: 100% !important; }
   table, .verdict, dl, .grid, .parameters, section.keep { break-inside: avoid; } h2 { break-after: avoid; }
@@ -344,7 +359,7 @@ function configuration(model: ReportModel): string {
 
 function histogram(arms: ArmRecord[]): { labels: string[]; counts: number[][] } {
   const readyTimes = arms.map((arm) => arm.desktops.flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS])));
-  const maxS = Math.max(1, ...readyTimes.flat());
+  const maxS = readyTimes.flat().reduce((most, time) => Math.max(most, time), 1);
   const widthS = maxS / HISTOGRAM_BINS;
   const labels = Array.from({ length: HISTOGRAM_BINS }, (_, index) => `${((index * widthS) / 60).toFixed(1)}–${(((index + 1) * widthS) / 60).toFixed(1)}`);
   const counts = readyTimes.map((times) => {
@@ -392,7 +407,36 @@ function chartData(model: ReportModel) {
     histogram: histogram(model.record.arms),
     storageCapacityIops: storageCapacityIops(model),
     sweep: model.sweep ? { methods: model.sweep.methods, points: model.sweep.points } : null,
+    hosts: perHost(model),
   };
+}
+
+/** Hosts shown in the per-host view: enough to see an imbalance, few enough to stay readable. */
+const MAX_HOSTS_SHOWN = 16;
+const MAX_HOST_POINTS = 200;
+
+function perHost(model: ReportModel) {
+  const names = [...new Set(model.arms.flatMap((arm) => arm.hosts.map((host) => host.host)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).slice(0, MAX_HOSTS_SHOWN);
+  return names.map((name) => ({
+    host: name,
+    arms: model.arms.map((arm) => ({
+      name: arm.summary.name,
+      colour: model.colours[arm.summary.name] ?? ARM_COLOURS[0]!,
+      iops: thinSteps((arm.hosts.find((host) => host.host === name)?.points ?? []).map((point): Point => [Number(point[0].toFixed(1)), point[1] === null ? Number.NaN : Math.round(point[1])]), MAX_HOST_POINTS)
+        .map(([x, y]): GapPoint => [x, Number.isNaN(y) ? null : y]),
+    })),
+  }));
+}
+
+function perHostSection(model: ReportModel): string {
+  const hosts = perHost(model);
+  if (hosts.length < 2) return '';
+  const total = new Set(model.arms.flatMap((arm) => arm.hosts.map((host) => host.host))).size;
+  return `<section class="keep" id="per-host">
+<h2>Storage IOPS per host</h2>
+<p class="muted">Each host's own load (same scale on every host), so an imbalance shows.${total > hosts.length ? ` The first ${hosts.length} of ${total} hosts; samples.csv has them all.` : ''}</p>
+<div class="hosts">${hosts.map((_, index) => `<div class="chart tiny"><canvas id="chart-host-${index}" role="img" aria-label="Storage IOPS of one host over time"></canvas></div>`).join('')}</div>
+</section>`;
 }
 
 function scalingSection(model: ReportModel): string {
@@ -482,6 +526,7 @@ ${summaryTable(summary.arms)}
 <div class="chart short"><canvas id="chart-cpu" role="img" aria-label="Cluster CPU over time, per arm"></canvas></div>
 </section>
 </div>
+${perHostSection(model)}
 <section class="keep">
 <h2>Desktops ready</h2>
 <div class="grid">
@@ -490,7 +535,7 @@ ${summaryTable(summary.arms)}
 </div>
 </section>
 ${failedDesktops(record.arms)}
-<h2 class="page-break">Configuration</h2>
+<h2>Configuration</h2>
 ${configuration(model)}
 <p class="muted">In this folder: samples.csv (every host sample), desktops.csv, phases.csv, events.csv, summary.json, run.json, metrics.lp (InfluxDB line protocol).</p>
 <script type="application/json" id="run-data">${jsonForScript(chartData(model))}</script>

@@ -4,6 +4,7 @@
  * CSV, JSON, JUnit and the terminal only format this model.
  */
 import { clusterCpuMhz } from '../contract/cluster.js';
+import type { ArmSample } from '../contract/observations.js';
 import type { ArmRecord, RunRecord } from '../contract/run-record.js';
 import type { Method } from '../contract/method.js';
 import type { ArmSummary, RunSummary } from '../contract/summary.js';
@@ -18,6 +19,29 @@ export interface ArmView {
   record: ArmRecord | undefined;
   /** The cluster-wide series the summary was computed from. */
   series: ClusterPoint[];
+  /** Per host: its own storage IOPS (disk-side where known) and CPU % over the arm, for the per-host view. */
+  hosts: HostSeries[];
+}
+
+export interface HostSeries {
+  host: string;
+  /** [seconds since the arm started, IOPS or null, CPU % or null] */
+  points: [tS: number, iops: number | null, cpuPct: number | null][];
+}
+
+function hostSeries(samples: ArmSample[], armName: string): HostSeries[] {
+  const byHost = new Map<string, HostSeries['points']>();
+  for (const sample of samples) {
+    if (sample.arm !== armName) continue;
+    const diskSide = sample.diskReadIops !== null || sample.diskWriteIops !== null;
+    const read = diskSide ? sample.diskReadIops : sample.readIops;
+    const write = diskSide ? sample.diskWriteIops : sample.writeIops;
+    const iops = read === null && write === null ? null : (read ?? 0) + (write ?? 0);
+    let points = byHost.get(sample.host);
+    if (!points) byHost.set(sample.host, (points = []));
+    points.push([sample.tS, iops, sample.cpuPct]);
+  }
+  return [...byHost.entries()].map(([host, points]) => ({ host, points }));
 }
 
 /** One arm of a sweep: a method at one desktop count. */
@@ -61,7 +85,7 @@ export function buildReportModel(run: StoredRun, runDir: string): ReportModel {
   const capacity = clusterCpuMhz(record.driver.inventory);
   const arms = record.arms.map((arm): ArmView => {
     const series = armSeries(run.samples, arm.name, capacity);
-    return { summary: summarizeArm(arm, series), record: arm, series };
+    return { summary: summarizeArm(arm, series), record: arm, series, hosts: hostSeries(run.samples, arm.name) };
   });
   const summary: RunSummary = {
     runId: record.runId,

@@ -3,7 +3,7 @@
  * the run store holds them. The report model (model.ts) calls them once per run.
  */
 import type { ArmSample } from '../contract/observations.js';
-import type { ArmRecord, DesktopRecord } from '../contract/run-record.js';
+import type { ArmRecord } from '../contract/run-record.js';
 import type { ArmSummary } from '../contract/summary.js';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
@@ -111,7 +111,7 @@ export function summarizeArm(arm: ArmRecord, series: ClusterPoint[]): ArmSummary
     peakCpuPct: round(max(withCpu.map((point) => point.cpuPct!))),
     avgCpuPct: cpuSpanS > 0 ? round(cpuSeconds / cpuSpanS) : 0,
     desktopReadyS: { p50: p(0.5), p95: p(0.95), max: p(1) },
-    // Each desktop's `retries` (runner.ts); a run stored before retries were counted has none.
-    retries: arm.desktops.reduce((sum, desktop: DesktopRecord & { retries?: number }) => sum + (desktop.retries ?? 0), 0),
+    // Each desktop's `retries` (contract/run-record.ts); a run stored before retries were counted has none.
+    retries: arm.desktops.reduce((sum, desktop) => sum + (desktop.retries ?? 0), 0),
   };
 }

@@ -42,8 +42,15 @@ function formatWarnings(summary: ReportModel['summary']): string {
   return warnings.map((warning) => `\nwarning [${warning.code}]${warning.arm ? ` ${warning.arm}` : ''}: ${warning.message}`).join('');
 }
 
-export function formatTerminalSummary({ summary, verdict, sweep }: Pick<ReportModel, 'summary' | 'verdict' | 'sweep'>): string {
-  if (sweep) return `\n${summary.scenario} — ${summary.status}\n${formatSweep(sweep)}\n\n${wrap(verdict)}\n${formatWarnings(summary)}${summary.warnings?.length ? '\n' : ''}`;
+/** Why a run did not complete, on its own line, so nobody reads the figures as a full run. */
+function formatStatus(summary: ReportModel['summary'], error: string | undefined): string {
+  if (summary.status === 'completed') return '';
+  return `\nthe run ${summary.status === 'aborted' ? 'was interrupted' : 'failed'}${error ? `: ${error}` : ''}; the figures cover what was gathered\n`;
+}
+
+export function formatTerminalSummary({ summary, verdict, sweep, record }: Pick<ReportModel, 'summary' | 'verdict' | 'sweep'> & { record?: Pick<ReportModel['record'], 'error'> }): string {
+  const status = formatStatus(summary, record?.error);
+  if (sweep) return `\n${summary.scenario} — ${summary.status}\n${formatSweep(sweep)}\n\n${wrap(verdict)}\n${formatWarnings(summary)}${summary.warnings?.length ? '\n' : ''}${status}`;
   const arms = summary.arms;
   const phaseNames = PHASE_NAMES.filter((name) => arms.some((arm) => arm.phases.some((phase) => phase.name === name)));
   const rows: string[][] = [
@@ -62,7 +69,7 @@ export function formatTerminalSummary({ summary, verdict, sweep }: Pick<ReportMo
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const text = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   ').trimEnd()).join('\n');
-  return `\n${summary.scenario} — ${summary.status}\n${text}\n\n${wrap(verdict)}\n${formatWarnings(summary)}${summary.warnings?.length ? '\n' : ''}`;
+  return `\n${summary.scenario} — ${summary.status}\n${text}\n\n${wrap(verdict)}\n${formatWarnings(summary)}${summary.warnings?.length ? '\n' : ''}${status}`;
 }
 
 export function formatComparison(runs: ComparedRun[]): string {

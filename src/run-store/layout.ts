@@ -29,6 +29,6 @@ export const SAMPLE_COLUMNS = [
 
 export const EVENT_COLUMNS = ['time', 'tS', 'arm', 'method', 'desktop', 'host', 'kind', 'error'] as const;
 
-export const DESKTOP_COLUMNS = ['arm', 'method', 'desktop', 'host', 'requestedS', 'clonedS', 'poweredOnS', 'customizedS', 'readyS', 'failedS', 'error'] as const;
+export const DESKTOP_COLUMNS = ['arm', 'method', 'desktop', 'host', 'requestedS', 'clonedS', 'poweredOnS', 'customizedS', 'readyS', 'failedS', 'error', 'retries'] as const;
 
 export const PHASE_COLUMNS = ['arm', 'method', 'phase', 'startS', 'durationS', 'endS', 'performed', 'note'] as const;

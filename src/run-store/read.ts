@@ -58,6 +58,7 @@ async function recoverUnfinished(dir: string, record: RunRecord): Promise<void> 
     const startMs = first.timeMs - first.tS * 1000;
     record.arms.push({
       name: spec.name, method: spec.method, desktopsRequested: spec.desktops,
+      ...(spec.repetitionOf !== undefined ? { repetitionOf: spec.repetitionOf, repetition: spec.repetition, ...(spec.warmup ? { warmup: true } : {}) } : {}),
       startedAt: new Date(startMs).toISOString(), startMs, endMs: armEvents[armEvents.length - 1]!.timeMs,
       phases: [], desktops: desktopRecords(armEvents), keptVms: [],
     });

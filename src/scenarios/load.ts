@@ -31,6 +31,8 @@ export interface LoadedScenarioFile {
 
 export interface ScenarioOverrides {
   desktops?: number;
+  repeat?: number;
+  warmup?: number;
   profile?: string;
   seed?: number;
   driver?: string;
@@ -269,6 +271,8 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
     retries: entry.retries ?? fileDefaults.retries ?? 2,
     retryBackoffS: entry.retryBackoffS ?? fileDefaults.retryBackoffS ?? 5,
     maxFailedDesktops: entry.maxFailedDesktops ?? fileDefaults.maxFailedDesktops ?? 0,
+    repeat: overrides.repeat ?? entry.repeat ?? fileDefaults.repeat ?? 1,
+    warmup: overrides.warmup ?? entry.warmup ?? fileDefaults.warmup ?? 0,
     gate: {
       maxRegression: Object.fromEntries(Object.entries(entry.gate?.maxRegression ?? {}).map(([metric, value]) => [metric, toFraction(value)])),
       expect: entry.gate?.expect ?? {},
@@ -308,7 +312,7 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
 /** The command-line overrides as a user would read them back: `--desktops 50`, `--set cluster.hosts=8`. */
 function describeOverrides(overrides: ScenarioOverrides): string[] {
   const flags: [string, unknown][] = [
-    ['--desktops', overrides.desktops], ['--profile', overrides.profile], ['--driver', overrides.driver], ['--seed', overrides.seed],
+    ['--desktops', overrides.desktops], ['--repeat', overrides.repeat], ['--warmup', overrides.warmup], ['--profile', overrides.profile], ['--driver', overrides.driver], ['--seed', overrides.seed],
     ['--name-prefix', overrides.namePrefix], ['--keep', overrides.keep], ['--time-scale', overrides.timeScale],
   ];
   return [
@@ -319,7 +323,7 @@ function describeOverrides(overrides: ScenarioOverrides): string[] {
 
 function flagFor(where: string): string {
   const flags: Record<string, string> = {
-    driver: '--driver', seed: '--seed', namePrefix: '--name-prefix', timeScale: '--time-scale', desktops: '--desktops',
+    driver: '--driver', seed: '--seed', namePrefix: '--name-prefix', timeScale: '--time-scale', desktops: '--desktops', repeat: '--repeat', warmup: '--warmup',
   };
   const top = where.split('.')[0] ?? '';
   if (top === 'arms') return '--desktops';
@@ -334,6 +338,8 @@ const SETTABLE_ROOTS: Record<string, readonly string[] | null> = {
   retries: null,
   retryBackoffS: null,
   maxFailedDesktops: null,
+  repeat: null,
+  warmup: null,
   namePrefix: null,
   keep: null,
   sampleIntervalS: null,

@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { Inventory } from '../contract/cluster.js';
 import type { Method } from '../contract/method.js';
 import type { ArmSample, LifecycleEvent, PhaseName } from '../contract/observations.js';
-import { desktopRecords, type ArmRecord, type ArmSpec, type DesktopRecord } from '../contract/run-record.js';
+import { desktopRecords, type ArmRecord, type ArmSpec } from '../contract/run-record.js';
 import type { RunStatus } from '../contract/run-status.js';
 import type { Sink } from '../contract/sink.js';
 import { OperationError, type HypervisorDriver, type VmRef } from '../drivers/types.js';
@@ -153,28 +153,18 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
   const record: ArmRecord = {
     name: arm.name,
     method: arm.method,
+    ...repetitionFields(arm),
     desktopsRequested: arm.desktops,
     startedAt: new Date(startMs).toISOString(),
     startMs,
     endMs,
     phases,
-    desktops: withRetries(desktopRecords(recorder.events), recorder.events),
+    desktops: desktopRecords(recorder.events),
     keptVms,
   };
   const warnings = driver.takeWarnings?.(arm.name) ?? [];
   if (warnings.length > 0) record.warnings = warnings;
   return { record, failed, ...(armError ? { armError } : {}) };
-}
-
-/**
- * Each desktop's count of `retried` events as `retries` (absent when none), which the
- * summary adds up per arm. (Belongs in contract/run-record.ts desktopRecords, beside the
- * other per-desktop fields.)
- */
-function withRetries(desktops: DesktopRecord[], events: LifecycleEvent[]): (DesktopRecord & { retries?: number })[] {
-  const retries = new Map<string, number>();
-  for (const event of events) if (event.kind === 'retried') retries.set(event.desktop, (retries.get(event.desktop) ?? 0) + 1);
-  return desktops.map((desktop) => (retries.has(desktop.name) ? { ...desktop, retries: retries.get(desktop.name)! } : desktop));
 }
 
 /**
@@ -203,4 +193,10 @@ async function teardown(context: StrategyContext, recorder: ArmRecorder, skip?: 
   await Promise.all(created.filter((vm) => vm.role !== 'desktop').reverse().map((vm) => vcProvisioning(() => destroy(vm))));
   created.length = 0;
   return left;
+}
+
+/** A repeated arm keeps which arm and which run it is (absent on a single run: run.json as before). */
+function repetitionFields(arm: ArmSpec): Pick<ArmRecord, 'repetitionOf' | 'repetition' | 'warmup'> {
+  if (arm.repetitionOf === undefined) return {};
+  return { repetitionOf: arm.repetitionOf, repetition: arm.repetition, ...(arm.warmup ? { warmup: true } : {}) };
 }

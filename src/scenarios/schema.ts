@@ -49,6 +49,8 @@ const commonSettings = {
   retries: z.number().int().min(0).max(10),
   retryBackoffS: z.number().min(0).max(3600),
   maxFailedDesktops: z.number().int().min(0).max(MAX_DESKTOPS),
+  repeat: z.number().int().min(1).max(100),
+  warmup: z.number().int().min(0).max(10),
   faults: driverSections.faults.schema,
 };
 
@@ -76,7 +78,7 @@ const scenarioFileSchema = z.strictObject({
 }).partial({
   description: true, desktops: true, driver: true, seed: true, profile: true, namePrefix: true, keep: true,
   sampleIntervalS: true, timeScale: true, cluster: true, image: true, horizon: true, influx: true,
-  retries: true, retryBackoffS: true, maxFailedDesktops: true, faults: true, vsphere: true,
+  retries: true, retryBackoffS: true, maxFailedDesktops: true, faults: true, vsphere: true, repeat: true, warmup: true,
 });
 
 export const scenarioFileFormat = z.strictObject({
@@ -116,6 +118,10 @@ export interface Scenario extends ScenarioRecord, DriverSettings {
   retryBackoffS: number;
   /** More failed desktops than this in an arm stop the run (status failed). */
   maxFailedDesktops: number;
+  /** Each arm this many times (interleaved: ABAB…), for statistics; 1 = once. */
+  repeat: number;
+  /** Repetitions of each arm run first and left out of the statistics (a cold cache, a first-run effect). */
+  warmup: number;
 }
 
 export const resolvedScenarioSchema = z.strictObject({
@@ -138,6 +144,8 @@ export const resolvedScenarioSchema = z.strictObject({
   retries: commonSettings.retries,
   retryBackoffS: commonSettings.retryBackoffS,
   maxFailedDesktops: commonSettings.maxFailedDesktops,
+  repeat: commonSettings.repeat,
+  warmup: commonSettings.warmup,
   faults: driverSections.faults.schema,
   vsphere: driverSections.vsphere.schema,
   gate: z.strictObject({

@@ -38,18 +38,31 @@ export interface Vcsim {
   url: string;
   certFile: string;
   stop(): Promise<void>;
+  /** Stall the whole server (SIGSTOP) until resume() (SIGCONT): a vCenter that stops answering. */
+  pause(): void;
+  resume(): void;
+  /** End every session on the server (main.go's SIGUSR1: SessionManager.TerminateSession); how many it ended. */
+  terminateSessions(): Promise<number>;
   /** The environment and flags that point bench at this simulator. */
   env: NodeJS.ProcessEnv;
   flags: string[];
 }
 
-export async function startVcsim(options: { apiVersion?: string; hosts?: number } = {}): Promise<Vcsim> {
+export interface VcsimOptions {
+  apiVersion?: string;
+  hosts?: number;
+  /** Delay of SOAP methods, in ms (the simulator's DelayConfig.MethodDelay), e.g. { CloneVM_Task: 300 }. */
+  methodDelayMs?: Record<string, number>;
+}
+
+export async function startVcsim(options: VcsimOptions = {}): Promise<Vcsim> {
   const binary = buildVcsim();
   const dir = tempDir('vdibench-vcsim-');
   const certFile = path.join(dir, 'vcsim.pem');
   const child: ChildProcess = spawn(binary, [
     '-listen', '127.0.0.1:0', '-user', VCSIM_USER, '-password', VCSIM_PASSWORD, '-cert-out', certFile,
     '-api-version', options.apiVersion ?? '7.0', '-hosts', String(options.hosts ?? 4),
+    ...(options.methodDelayMs ? ['-method-delay', Object.entries(options.methodDelayMs).map(([method, ms]) => `${method}=${ms}`).join(',')] : []),
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -73,8 +86,28 @@ export async function startVcsim(options: { apiVersion?: string; hosts?: number 
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGCONT'); // a paused server handles no SIGTERM
       child.kill('SIGTERM');
       await exited;
     },
+    pause: () => {
+      child.kill('SIGSTOP');
+    },
+    resume: () => {
+      child.kill('SIGCONT');
+    },
+    terminateSessions: () => new Promise<number>((resolve, reject) => {
+      const seen = output.length;
+      const timer = setTimeout(() => reject(new Error(`vcsim did not terminate the sessions: ${output.slice(seen)}`)), 30_000);
+      const onData = () => {
+        const match = /VCSIM_TERMINATED=(\d+)/.exec(output.slice(seen));
+        if (!match) return;
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(Number(match[1]));
+      };
+      child.stdout!.on('data', onData);
+      child.kill('SIGUSR1');
+    }),
   };
 }

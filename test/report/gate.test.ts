@@ -154,7 +154,7 @@ describe('bench run with a gate', () => {
     const html = path.join(work, 'compare.html');
     const compared = bench(['compare', baselineDir, baselineDir, '--html', html]);
     expect(compared.status, compared.stderr).toBe(0);
-    expect(compared.stdout).toMatch(/^composer\s+deployTimeS\s+.+\(\+0\.0%\)$/m);
+    expect(compared.stdout).toMatch(/^composer\s+Deploy time\s+.+\(\+0\.0%\)$/m);
     expect(readFileSync(html, 'utf8')).toMatch(/<table id="comparison">/);
     expect(bench(['compare', baselineDir]).status).toBe(2);
   });

@@ -118,7 +118,7 @@ describe('the exported desktops.csv and phases.csv', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (error, note) => {
       const record = { ...runningRecord(), arms: [arm(error, note)] };
       const desktops = parse(renderDesktopsCsv({ record }), { columns: true }) as Record<string, string>[];
-      expect(desktops).toEqual([{ arm: 'composer', method: 'composer', desktop: 'd1', host: 'esx-01', requestedS: '0', clonedS: '1.5', poweredOnS: '', customizedS: '', readyS: '', failedS: '3', error }]);
+      expect(desktops).toEqual([{ arm: 'composer', method: 'composer', desktop: 'd1', host: 'esx-01', requestedS: '0', clonedS: '1.5', poweredOnS: '', customizedS: '', readyS: '', failedS: '3', error, retries: '0' }]);
       const phases = parse(renderPhasesCsv({ record }), { columns: true }) as Record<string, string>[];
       expect(phases).toEqual([{ arm: 'composer', method: 'composer', phase: 'digest', startS: '1.235', durationS: '2.000', endS: '3.235', performed: 'false', note }]);
     }), { numRuns: 300 });

@@ -10,7 +10,15 @@
 // in its name — is wrapped when it powers on, and the wrapper's InstantCloneTask clones it
 // on the parent's host (a new VM with the parent's hardware) and powers it on. Only parents are wrapped: the simulator's own
 // code asserts *simulator.VirtualMachine in places (snapshots), which other VMs go through.
-// Memory sharing and vmFork timing are not emulated.
+// Memory sharing and vmFork timing are not emulated. The fork gets the extraConfig of the
+// request's spec.config, as vSphere's InstantClone_Task does.
+//
+// Faults for the tests, through the library's own mechanisms:
+//   - -method-delay CloneVM_Task=300,PowerOnVM_Task=100 delays those SOAP methods (the
+//     simulator's DelayConfig.MethodDelay), so a run lasts long enough to be disturbed;
+//   - SIGUSR1 terminates every session but the one it logs in with (SessionManager's
+//     TerminateSession, as an administrator would), as an expired session would end;
+//   - SIGSTOP / SIGCONT (sent by the test) stall and resume the whole server.
 //
 // Build: GO111MODULE=off GOPATH=/usr/share/gocode go build -o vcsim .
 package main
@@ -25,6 +33,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -72,7 +81,8 @@ func (vm *ForkableVM) InstantCloneTask(ctx *simulator.Context, req *types.Instan
 	created := folder.CreateVMTask(ctx, &types.CreateVM_Task{
 		This: folder.Self,
 		Config: types.VirtualMachineConfigSpec{
-			Name:     req.Spec.Name,
+			Name:        req.Spec.Name,
+			ExtraConfig: req.Spec.Config,
 			GuestId:  vm.Config.GuestId,
 			NumCPUs:  vm.Config.Hardware.NumCPU,
 			MemoryMB: int64(vm.Config.Hardware.MemoryMB),
@@ -126,6 +136,7 @@ func main() {
 	snapshot := flag.String("snapshot", "base", "name of the golden image's snapshot")
 	certOut := flag.String("cert-out", "", "write the server's TLS certificate (PEM) here")
 	forkPattern := flag.String("fork-pattern", "cp-parent", "VMs whose name contains this can be instant-cloned once powered on")
+	methodDelay := flag.String("method-delay", "", "delays of SOAP methods in ms, e.g. CloneVM_Task=300,PowerOnVM_Task=100")
 	flag.Parse()
 
 	model := simulator.VPX()
@@ -138,6 +149,17 @@ func main() {
 	model.ServiceContent.About.ApiVersion = *apiVersion
 	model.ServiceContent.About.Version = *apiVersion + ".0"
 	model.ServiceContent.About.FullName = "VMware vCenter Server " + *apiVersion + ".0 (govmomi simulator for vdibench)"
+	if *methodDelay != "" {
+		model.DelayConfig.MethodDelay = map[string]int{}
+		for _, item := range strings.Split(*methodDelay, ",") {
+			parts := strings.SplitN(item, "=", 2)
+			ms, err := strconv.Atoi(parts[len(parts)-1])
+			if len(parts) != 2 || err != nil {
+				log.Fatalf("-method-delay %s: expected Method=milliseconds", item)
+			}
+			model.DelayConfig.MethodDelay[parts[0]] = ms
+		}
+	}
 	if err := model.Create(); err != nil {
 		log.Fatal(err)
 	}
@@ -163,11 +185,50 @@ func main() {
 	fmt.Printf("VCSIM_URL=%s\n", u.String())
 	os.Stdout.Sync()
 
+	terminate := make(chan os.Signal, 1)
+	signal.Notify(terminate, syscall.SIGUSR1)
+	go func() {
+		for range terminate {
+			if err := terminateSessions(server.URL); err != nil {
+				log.Printf("terminating sessions: %v", err)
+			}
+		}
+	}()
+
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	<-stop
 	server.Close()
 	model.Remove()
+}
+
+// terminateSessions ends every session but its own (SessionManager.TerminateSession), then
+// logs out; it prints VCSIM_TERMINATED=<count> when done.
+func terminateSessions(u *url.URL) error {
+	ctx := context.Background()
+	client, err := govmomi.NewClient(ctx, u, true)
+	if err != nil {
+		return err
+	}
+	defer client.Logout(ctx)
+	var manager mo.SessionManager
+	if err := client.RetrieveOne(ctx, *client.ServiceContent.SessionManager, []string{"sessionList", "currentSession"}, &manager); err != nil {
+		return err
+	}
+	var others []string
+	for _, session := range manager.SessionList {
+		if manager.CurrentSession == nil || session.Key != manager.CurrentSession.Key {
+			others = append(others, session.Key)
+		}
+	}
+	if len(others) > 0 {
+		if err := client.SessionManager.TerminateSession(ctx, others); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("VCSIM_TERMINATED=%d\n", len(others))
+	os.Stdout.Sync()
+	return nil
 }
 
 // prepareGolden renames the model's first VM to the golden image, powers it off and snapshots it.

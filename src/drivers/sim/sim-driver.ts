@@ -327,6 +327,8 @@ export class SimDriver implements HypervisorDriver {
     await this.guestRunning(vm);
     const { agentReadyS } = this.options.image;
     await this.clock.sleep(agentReadyS * 1000 * this.jitter(vm.name, agentReadyS));
+    // The host may have gone down while the agent was registering: that desktop never becomes ready.
+    this.checkHostUp(vm.host, `get ${vm.name} ready`, vm.name);
   }
 
   async destroy(vmRef: VmRef): Promise<void> {

@@ -23,13 +23,18 @@ function toAppError(error: unknown): unknown {
   if (!(error instanceof VimError)) return error;
   if (error instanceof VimUrlError) {
     switch (error.problem) {
+      // error.url hides any credentials; the message for credentials repeats nothing of the URL.
       case 'not-a-url': return new InputError(`vCenter URL "${error.url}" is not a URL; expected https://vcenter.example.com`);
-      case 'credentials-in-url': return new InputError('put the vCenter credentials in VSPHERE_USER / VSPHERE_PASSWORD, not in the URL');
-      case 'not-https': return new InputError(`vCenter URL "${error.url}": expected https://`);
+      case 'credentials-in-url': return new InputError('the vCenter URL carries credentials: put them in VSPHERE_USER / VSPHERE_PASSWORD, never in the URL');
+      case 'not-https': return new InputError(`vCenter URL "${error.url}": TLS is required (the password would travel in clear over http); use https://`);
     }
   }
   if (error instanceof VimCaFileError) return new InputError(`--ca ${error.file}: cannot read the file`);
-  if (error instanceof VimTlsError) return new RunError(error.message, 'pass --ca FILE with the CA or certificate to trust, or --insecure for a lab');
+  if (error instanceof VimTlsError) {
+    return new RunError(error.message, error.caFile
+      ? `the CA in --ca ${error.caFile} does not sign this certificate: pass the CA (or certificate) vCenter's certificate chains to`
+      : 'pass --ca FILE with the CA or certificate to trust, or --insecure for a lab');
+  }
   if (error instanceof VimConnectionError) return error.timedOut ? new RunError(error.message) : new RunError(error.message, 'check VSPHERE_URL and that the vCenter is up');
   if (error instanceof VimLoginError) return new RunError(error.message, 'check VSPHERE_USER and VSPHERE_PASSWORD');
   if (error instanceof VimProtocolError) return new RunError(error.message);
@@ -55,12 +60,15 @@ export async function translated<T>(action: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Faults about the session, not the VM: the run cannot go on (the client already opened a new session and retried). */
+const SESSION_FAULTS = new Set(['NotAuthenticated', 'InvalidLogin', 'NoPermission']);
+
 /** As translated(), a vCenter fault being the failure of the VM `vmName` only. */
 export async function onVm<T>(vmName: string, action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    if (error instanceof VimFault) throw new OperationError(`${vmName}: ${error.faultType}: ${error.message}`, vmName);
+    if (error instanceof VimFault && !SESSION_FAULTS.has(error.faultType)) throw new OperationError(`${vmName}: ${error.faultType}: ${error.message}`, vmName);
     throw toAppError(error);
   }
 }

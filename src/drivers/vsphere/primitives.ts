@@ -15,7 +15,7 @@ import {
 } from './vim25/methods.js';
 import { retrieveProperties, type VirtualMachinePowerState } from './vim25/properties.js';
 import { TaskWatcher } from './vim25/tasks.js';
-import type { CustomizationSpec, VirtualMachineCloneSpec, VirtualMachineRelocateSpec } from './vim25/types.js';
+import type { CustomizationSpec, OptionValue, VirtualMachineCloneSpec, VirtualMachineRelocateSpec } from './vim25/types.js';
 import { MoRef } from './vim25/xml.js';
 
 export class VmOperations {
@@ -29,8 +29,8 @@ export class VmOperations {
     return this.resultRef(await cloneVMTask(this.client, vm, { folder, name, spec }), 'CloneVM_Task');
   }
 
-  async instantClone(vm: MoRef, name: string, location: VirtualMachineRelocateSpec): Promise<MoRef> {
-    return this.resultRef(await instantCloneTask(this.client, vm, { name, location }), 'InstantClone_Task');
+  async instantClone(vm: MoRef, name: string, location: VirtualMachineRelocateSpec, extraConfig: OptionValue[]): Promise<MoRef> {
+    return this.resultRef(await instantCloneTask(this.client, vm, { name, location, config: extraConfig }), 'InstantClone_Task');
   }
 
   async snapshot(vm: MoRef, name: string, description: string): Promise<MoRef> {

@@ -20,6 +20,7 @@ export const vsphereSettingsSchema = z.strictObject({
   customizationSpec: z.string().min(1).max(200),
   readyWhen: z.enum(['tools', 'powered-on']),
   readyTimeoutS: z.number().min(1).max(86_400),
+  retryBudgetS: z.number().min(0).max(3600),
 }).partial();
 
 /** The `vsphere:` section as a scenario file, flags and the environment give it (no secret). */
@@ -39,6 +40,8 @@ export interface VsphereSettings extends VimConnection {
 }
 
 const DEFAULT_READY_TIMEOUT_S = 1800;
+/** How long one vCenter call keeps retrying transient failures (vim25/client.ts). */
+const DEFAULT_RETRY_BUDGET_S = 60;
 
 const REQUIRED: [key: 'url' | 'user' | 'goldenImage', how: string][] = [
   ['url', '--vsphere-url or VSPHERE_URL'],
@@ -64,5 +67,6 @@ export function vsphereSettings(settings: VsphereFileSettings, password: string 
     goldenImage: settings.goldenImage!, snapshot: settings.snapshot, datastore: settings.datastore, cluster: settings.cluster,
     insecure: settings.insecure ?? false, caFile: settings.ca, customizationSpec: settings.customizationSpec,
     readyWhen: settings.readyWhen ?? 'tools', readyTimeoutS: settings.readyTimeoutS ?? DEFAULT_READY_TIMEOUT_S,
+    retryBudgetMs: (settings.retryBudgetS ?? DEFAULT_RETRY_BUDGET_S) * 1000,
   };
 }

@@ -3,7 +3,13 @@
  * parts, each in its file: discovery and prechecks (inventory.ts), the vSphere calls
  * behind each primitive (primitives.ts), host samples (sampler.ts), over the vim25 client
  * (vim25/), whose errors errors.ts translates. Every VM it creates carries the run's name
- * prefix and an annotation with the run id (docs/VSPHERE.md).
+ * prefix and the run id in its extraConfig and annotation (mark.ts, docs/VSPHERE.md).
+ *
+ * Stopping: once the run is interrupted (the signal given to open(), or cancelWaits()),
+ * every wait of the driver's own ends within a second: a desktop waiting to be ready fails
+ * ("the run is stopping"), a vCenter call waiting to retry gives up. Calls still go out, so
+ * teardown works; a task already started is still followed to its end, as its result is
+ * the reference of a VM teardown must destroy.
  */
 import type { Inventory } from '../../contract/cluster.js';
 import { RealClock } from '../real-clock.js';
@@ -20,6 +26,7 @@ import {
 } from '../types.js';
 import { onVm, translated, vimClient } from './errors.js';
 import { discover, type Discovery } from './inventory.js';
+import { annotation, markEntries } from './mark.js';
 import { VmOperations } from './primitives.js';
 import { PerfSampler, startSampling } from './sampler.js';
 import type { VsphereSettings } from './settings.js';
@@ -39,13 +46,19 @@ export class VsphereDriver implements HypervisorDriver {
   private readonly client: VimClient;
   private readonly vms: VmOperations;
   private discovery: Discovery | undefined;
+  private readonly stop = new AbortController();
 
   constructor(private readonly settings: VsphereSettings, private readonly run: VsphereRunContext) {
-    this.client = vimClient(settings);
+    this.client = vimClient({ ...settings, stopSignal: this.stop.signal });
     this.vms = new VmOperations(this.client);
   }
 
-  async open(): Promise<Inventory> {
+  /** @param signal aborted on Ctrl-C / SIGTERM: the driver's waits end (cancelWaits()). */
+  async open(signal?: AbortSignal): Promise<Inventory> {
+    if (signal) {
+      if (signal.aborted) this.cancelWaits();
+      else signal.addEventListener('abort', () => this.cancelWaits(), { once: true });
+    }
     this.discovery = await translated(async () => {
       await this.client.connect();
       return discover(this.client, this.settings, this.run.needsInstantClone);
@@ -67,7 +80,7 @@ export class VsphereDriver implements HypervisorDriver {
 
   async instantClone(parent: VmRef, options: CloneOptions): Promise<VmRef> {
     const { placement } = this.opened();
-    const ref = await onVm(options.name, () => this.vms.instantClone(vmRef(parent), options.name, { folder: placement.folder, datastore: placement.datastore }));
+    const ref = await onVm(options.name, () => this.vms.instantClone(vmRef(parent), options.name, { folder: placement.folder, datastore: placement.datastore }, markEntries(this.run.runId, options.role)));
     return { id: ref.value, name: options.name, host: parent.host, role: options.role };
   }
 
@@ -112,11 +125,24 @@ export class VsphereDriver implements HypervisorDriver {
   async waitUntilReady(vm: VmRef): Promise<void> {
     const deadline = Date.now() + this.settings.readyTimeoutS * 1000;
     for (;;) {
+      this.throwIfStopping(vm);
       const { poweredOn, toolsRunning } = await onVm(vm.name, () => this.vms.readiness(vmRef(vm)));
       if (poweredOn && (this.settings.readyWhen === 'powered-on' || toolsRunning)) return;
       if (Date.now() > deadline) throw new OperationError(`${vm.name}: not ready after ${this.settings.readyTimeoutS} s (powered on: ${poweredOn}, VMware Tools running: ${toolsRunning})`, vm.name);
-      await this.clock.sleep(1000);
+      await pause(READY_POLL_MS, this.stop.signal);
     }
+  }
+
+  /**
+   * End the driver's waits: the run is stopping (Ctrl-C, SIGTERM). Waits for readiness
+   * fail at once and vCenter calls are no longer retried; calls (teardown's) still go out.
+   */
+  cancelWaits(): void {
+    this.stop.abort();
+  }
+
+  private throwIfStopping(vm: VmRef): void {
+    if (this.stop.signal.aborted) throw new OperationError(`${vm.name}: the run is stopping; no longer waiting for it to be ready`, vm.name);
   }
 
   async destroy(vm: VmRef): Promise<void> {
@@ -145,7 +171,7 @@ export class VsphereDriver implements HypervisorDriver {
       const ref = await this.vms.clone(vmRef(source.vm), placement.folder, options.name, {
         location: { datastore: placement.datastore, diskMoveType, pool: placement.pool, host },
         template: false,
-        config: { annotation: `created by vdibench run ${this.run.runId} (${options.role})` },
+        config: { annotation: annotation(this.run.runId, options.role), extraConfig: markEntries(this.run.runId, options.role) },
         powerOn: false,
         snapshot: new MoRef('VirtualMachineSnapshot', source.id),
       });
@@ -159,6 +185,25 @@ export class VsphereDriver implements HypervisorDriver {
     if (!this.discovery) throw new Error('vsphere: open() first');
     return this.discovery;
   }
+}
+
+const READY_POLL_MS = 1000;
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function vmRef(vm: VmRef): MoRef {

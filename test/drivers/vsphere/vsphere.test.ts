@@ -31,13 +31,14 @@ async function vmsInSimulator(sim: Vcsim, prefix = 'vdibench-'): Promise<{ name:
 
 const runDirOf = (stdout: string) => path.resolve(repoRoot, JSON.parse(stdout).runDir);
 
-/** The simulator's flags with some replaced (a flag given twice would become a list). */
+/** The simulator's flags with some replaced or, given '', removed (a flag given twice would become a list). */
 function withFlags(base: string[], overrides: string[]): string[] {
   const result = [...base];
   for (let index = 0; index < overrides.length; index += 2) {
     const at = result.indexOf(overrides[index]!);
     if (at >= 0) result.splice(at, 2);
-    result.push(overrides[index]!, overrides[index + 1]!);
+    // An empty value leaves the flag out.
+    if (overrides[index + 1] !== '') result.push(overrides[index]!, overrides[index + 1]!);
   }
   return result;
 }
@@ -140,7 +141,8 @@ describe.skipIf(skipVcsim)('the vsphere driver against the vCenter simulator', (
     ['a wrong password', [], { VSPHERE_PASSWORD: 'not-the-password' }, /^bench: vCenter at https:\/\/127\.0\.0\.1:\d+\/sdk refused the login of "vdibench" \(InvalidLogin\)/m],
     ['an unknown golden image', ['--golden-image', 'win11-gold'], {}, /^bench: golden image VM "win11-gold" not found in vCenter/m],
     ['an unknown snapshot', ['--snapshot', 'nope'], {}, /^bench: golden image "golden-win10" has no snapshot "nope"/m],
-    ['an untrusted certificate', ['--ca', '/dev/null'], {}, /its TLS certificate is not trusted .*\n {2}hint: pass --ca FILE/],
+    ['a certificate the --ca file does not sign', ['--ca', '/dev/null'], {}, /its TLS certificate is not trusted .*\n {2}hint: the CA in --ca \/dev\/null does not sign this certificate/],
+    ['an untrusted certificate without --ca', ['--ca', ''], {}, /its TLS certificate is not trusted .*\n {2}hint: pass --ca FILE/],
   ])('%s is a clear error, exit 1, no run folder', async (_what, flags, env, message) => {
     const out = path.join(tempDir(), 'runs');
     const args = ['run', 'composer-only', '--desktops', '2', '--out', out, ...withFlags(sim.flags, flags)];

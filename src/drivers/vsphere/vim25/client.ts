@@ -4,14 +4,32 @@
  * Why not node-vsphere-soap: a 2015 alpha that fetches the WSDL from the server (many do not
  * serve it) and weakens TLS. This client needs no WSDL (types.ts holds the schema of what
  * vdibench sends and reads): it posts a method's request, keeps the session cookie
- * (`vmware_soap_session`) on a keep-alive agent, logs in again when the session expires
- * (NotAuthenticated), and turns SOAP faults into VimFault with the fault's type. The
- * methods themselves, typed, are in methods.ts.
+ * (`vmware_soap_session`) on a keep-alive agent, and turns SOAP faults into VimFault with
+ * the fault's type. The methods themselves, typed, are in methods.ts.
+ *
+ * A vCenter has bad moments (a restart of its services, a stall, a proxy answering 503, a
+ * session that expired or was terminated): one call survives them. An expired session is
+ * opened again (one Login for all the calls that found it expired) and the call repeated;
+ * a transient failure is retried with backoff (0.5 s doubling, at most 8 s apart) for at
+ * most `retryBudgetMs` (60 s by default) from the call's first try, then thrown. Retrying
+ * must not do a thing twice: a failure where the request may have reached the server (a
+ * reset or a timeout after sending) is retried only for methods that change nothing
+ * (reads); a method that starts a task is retried only when the request surely was not
+ * processed (no connection, 503).
  */
 import { readFileSync } from 'node:fs';
 import { Agent, fetch } from 'undici';
 import { encodeRequest } from './encoding.js';
-import { VimCaFileError, VimConnectionError, VimFault, VimLoginError, VimProtocolError, VimTlsError, VimUrlError } from './errors.js';
+import {
+  VimCaFileError,
+  VimConnectionError,
+  VimFault,
+  VimLoginError,
+  VimProtocolError,
+  VimSessionRenewed,
+  VimTlsError,
+  VimUrlError,
+} from './errors.js';
 import { login, logout, retrieveServiceContent } from './methods.js';
 import type { MethodName, ServiceContent } from './types.js';
 import { childrenNamed, envelope, parseXml, xsiType, type XmlElement } from './xml.js';
@@ -25,9 +43,58 @@ export interface VimConnection {
   insecure?: boolean;
   /** PEM file of the CA (or self-signed certificate) to trust. */
   caFile?: string;
+  /** How long one call keeps retrying transient failures, from its first try (default 60 s). */
+  retryBudgetMs?: number;
+  /** Once aborted, a call waiting to retry gives up at once (Ctrl-C); calls still go out. */
+  stopSignal?: AbortSignal;
 }
 
 const REQUEST_TIMEOUT_MS = 120_000;
+/** Logout at the end of a run must not hold the exit for long when vCenter is stalled. */
+const LOGOUT_TIMEOUT_MS = 5_000;
+const DEFAULT_RETRY_BUDGET_MS = 60_000;
+const FIRST_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 8_000;
+/** A call finding its session gone this many times in a row fails (the server keeps refusing it). */
+const MAX_SESSION_RENEWALS = 3;
+
+/** Failures where the request never reached the server: safe to repeat for any method. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** Failures where it may have: repeated only for methods that change nothing. */
+const MAYBE_SENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT', 'TimeoutError', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** Statuses of a vCenter (or its reverse proxy) that did not process the request. */
+const UNAVAILABLE_STATUSES = new Set([502, 503]);
+/** Methods whose state lives in the session: after a new Login they are not repeated (VimSessionRenewed). */
+const SESSION_BOUND_METHODS = new Set<MethodName>(['WaitForUpdatesEx']);
+
+/** Whether repeating `method` could do something twice (every *_Task method starts work). */
+function changesState(method: MethodName): boolean {
+  return method.endsWith('_Task');
+}
+
+/** Whether a failure of `method` is worth another try. */
+function transient(error: unknown, method: MethodName): boolean {
+  if (error instanceof VimConnectionError) return NOT_SENT_CODES.has(error.code) || (MAYBE_SENT_CODES.has(error.code) && !changesState(method));
+  if (error instanceof VimProtocolError) return UNAVAILABLE_STATUSES.has(error.status) || (error.status === 504 && !changesState(method));
+  return false;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 /** The SOAP endpoint of a vCenter URL (`/sdk` when no path is given). */
 function sdkEndpoint(raw: string): string {
@@ -38,7 +105,8 @@ function sdkEndpoint(raw: string): string {
     throw new VimUrlError(raw, 'not-a-url');
   }
   if (url.username || url.password) throw new VimUrlError(raw, 'credentials-in-url');
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new VimUrlError(raw, 'not-https');
+  // The password goes in the Login request: never over plain http.
+  if (url.protocol !== 'https:') throw new VimUrlError(raw, 'not-https');
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/sdk';
   return url.toString();
 }
@@ -48,6 +116,8 @@ export class VimClient {
   private readonly agent: Agent;
   private cookie: string | undefined;
   private content: ServiceContent | undefined;
+  private epoch = 0;
+  private renewing: Promise<void> | undefined;
 
   constructor(private readonly connection: VimConnection) {
     this.endpoint = sdkEndpoint(connection.url);
@@ -66,6 +136,11 @@ export class VimClient {
     });
   }
 
+  /** Counts the logins: it changes whenever a new session replaces the last (session-bound state must be rebuilt). */
+  get sessionEpoch(): number {
+    return this.epoch;
+  }
+
   get serviceContent(): ServiceContent {
     if (!this.content) throw new Error('vim25: connect() first');
     return this.content;
@@ -81,6 +156,7 @@ export class VimClient {
   private async login(): Promise<void> {
     try {
       await login(this, this.sessionManager(), { userName: this.connection.user, password: this.connection.password });
+      this.epoch++;
     } catch (error) {
       if (error instanceof VimFault && error.faultType === 'InvalidLogin') throw new VimLoginError(this.endpoint, this.connection.user);
       throw error;
@@ -93,36 +169,73 @@ export class VimClient {
     return manager;
   }
 
-  /** Logout, and close the connections. Never throws: the session ends with the connection anyway. */
+  /**
+   * Logout, and close the connections. Never throws: the session ends with the connection
+   * anyway. The connections are destroyed, not drained: a stalled vCenter must not hold
+   * the end of a run.
+   */
   async logout(): Promise<void> {
-    if (!this.content || !this.cookie) return;
-    try {
-      await logout(this, this.sessionManager());
-    } catch {
-      // the session ends with the connection anyway
+    if (this.content && this.cookie) {
+      try {
+        await logout(this, this.sessionManager());
+      } catch {
+        // the session ends with the connection anyway
+      }
     }
     this.cookie = undefined;
-    await this.agent.close();
+    await this.agent.destroy().catch(() => undefined);
   }
 
   /**
    * Send a method's request (see methods.ts); the response element (`<Method>Response`).
-   * Logs in again once if the session expired.
+   * Opens a new session when the last one expired, and retries transient failures within
+   * the retry budget (see the file comment).
    */
   async invoke(method: MethodName, request: object): Promise<XmlElement> {
-    try {
-      return await this.post(method, request);
-    } catch (error) {
-      if (error instanceof VimFault && error.faultType === 'NotAuthenticated' && this.content && method !== 'Login' && method !== 'Logout') {
-        this.cookie = undefined;
-        await this.login();
-        return this.post(method, request);
+    if (method === 'Logout') return this.post(method, request, LOGOUT_TIMEOUT_MS);
+    const startedMs = Date.now();
+    const budgetMs = this.connection.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS;
+    let renewals = 0;
+    for (let attempt = 1; ; attempt++) {
+      const epoch = this.epoch;
+      try {
+        return await this.post(method, request, REQUEST_TIMEOUT_MS);
+      } catch (error) {
+        if (error instanceof VimFault && error.faultType === 'NotAuthenticated' && this.content && method !== 'Login' && renewals < MAX_SESSION_RENEWALS) {
+          renewals++;
+          await this.renewSession(epoch);
+          if (SESSION_BOUND_METHODS.has(method)) throw new VimSessionRenewed(method);
+          continue;
+        }
+        if (!transient(error, method)) throw error;
+        const elapsedMs = Date.now() - startedMs;
+        const backoffMs = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempt - 1));
+        const stop = this.connection.stopSignal;
+        if (elapsedMs + backoffMs > budgetMs || stop?.aborted) throw withAttempts(error, attempt, elapsedMs);
+        await pause(backoffMs, stop);
+        if (stop?.aborted) throw withAttempts(error, attempt, Date.now() - startedMs);
       }
-      throw error;
     }
   }
 
-  private async post(method: MethodName, request: object): Promise<XmlElement> {
+  /**
+   * A new Login, once for every call that found the session of `epochSeen` gone: calls
+   * failing together wait for the same Login; one that failed after it just retries.
+   */
+  private async renewSession(epochSeen: number): Promise<void> {
+    if (this.epoch !== epochSeen) return;
+    this.renewing ??= (async () => {
+      try {
+        this.cookie = undefined;
+        await this.login();
+      } finally {
+        this.renewing = undefined;
+      }
+    })();
+    await this.renewing;
+  }
+
+  private async post(method: MethodName, request: object, timeoutMs: number): Promise<XmlElement> {
     const headers: Record<string, string> = {
       'content-type': 'text/xml; charset=utf-8',
       soapaction: `urn:vim25/${this.content?.about.apiVersion ?? '6.5'}`,
@@ -131,15 +244,21 @@ export class VimClient {
     let response;
     try {
       response = await fetch(this.endpoint, {
-        method: 'POST', headers, body: envelope(encodeRequest(method, request)), dispatcher: this.agent, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        method: 'POST', headers, body: envelope(encodeRequest(method, request)), dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw connectionError(this.endpoint, error);
+      throw connectionError(this.endpoint, error, this.connection.caFile);
     }
     const setCookie = response.headers.get('set-cookie');
     const session = setCookie ? /vmware_soap_session=("[^"]*"|[^;]*)/.exec(setCookie) : null;
     if (session) this.cookie = `vmware_soap_session=${session[1]}`;
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The connection broke (or timed out) while the answer came in.
+      throw connectionError(this.endpoint, error, this.connection.caFile);
+    }
     let roots: XmlElement[];
     try {
       roots = parseXml(text);
@@ -162,9 +281,14 @@ function toFault(fault: XmlElement): VimFault {
   return new VimFault(faultType, message || faultType);
 }
 
-function connectionError(endpoint: string, error: unknown): VimConnectionError | VimTlsError {
+function connectionError(endpoint: string, error: unknown, caFile: string | undefined): VimConnectionError | VimTlsError {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (error as { name?: string })?.name ?? 'error';
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) return new VimTlsError(endpoint, code);
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) return new VimTlsError(endpoint, code, caFile);
   return new VimConnectionError(endpoint, code);
+}
+
+/** The last failure of a call that gave up, saying how long it tried. */
+function withAttempts(error: unknown, attempts: number, elapsedMs: number): unknown {
+  return error instanceof VimConnectionError ? new VimConnectionError(error.endpoint, error.code, attempts, elapsedMs) : error;
 }

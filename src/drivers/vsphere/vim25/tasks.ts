@@ -4,9 +4,14 @@
  * task, and settles each task's promise when its info.state says success or error. Filters
  * of settled tasks are destroyed between two waits, never during one (the server is then
  * not walking its filter list; govmomi's simulator crashes otherwise).
+ *
+ * Filters live in a session: when the client opens a new one (the last expired or was
+ * terminated), the watcher starts over in it, a new filter per pending task and an empty
+ * version, so the first wait reports every task's current state (one finished meanwhile
+ * included).
  */
 import type { VimClient } from './client.js';
-import { VimFault } from './errors.js';
+import { VimFault, VimSessionRenewed } from './errors.js';
 import { createFilter, destroyPropertyFilter, waitForUpdatesEx } from './methods.js';
 import { retrieveProperties, type TaskInfoState } from './properties.js';
 import type { LocalizedMethodFault, ObjectUpdate } from './types.js';
@@ -15,6 +20,8 @@ import type { MoRef } from './xml.js';
 interface Pending {
   task: MoRef;
   filter?: MoRef;
+  /** The client's session epoch the filter was created in. */
+  filterEpoch?: number;
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -26,6 +33,8 @@ export class TaskWatcher {
   /** Filters of settled tasks, destroyed between waits (never while a wait is in flight). */
   private finished: MoRef[] = [];
   private version = '';
+  /** The session epoch `version` and the filters belong to. */
+  private epoch = -1;
   private looping = false;
 
   /** @param readFirst read a task's state before subscribing (off only to test the WaitForUpdatesEx path). */
@@ -44,12 +53,23 @@ export class TaskWatcher {
       this.pending.set(task.value, { task, resolve, reject });
     });
     const collector = this.client.serviceContent.propertyCollector;
-    const filter = await createFilter(this.client, collector, {
-      propSet: [{ type: 'Task', all: false, pathSet: [...TASK_PROPERTIES] }], objectSet: [{ obj: task, skip: false }],
-    }, false);
+    let filter: MoRef;
+    try {
+      filter = await createFilter(this.client, collector, {
+        propSet: [{ type: 'Task', all: false, pathSet: [...TASK_PROPERTIES] }], objectSet: [{ obj: task, skip: false }],
+      }, false);
+    } catch (error) {
+      // Not followed: nothing else would settle it.
+      this.pending.delete(task.value);
+      throw error;
+    }
     const entry = this.pending.get(task.value);
-    if (entry) entry.filter = filter;
-    else await this.destroyFilter(filter);
+    if (entry) {
+      entry.filter = filter;
+      entry.filterEpoch = this.client.sessionEpoch;
+    } else {
+      await this.destroyFilter(filter);
+    }
     if (!this.looping) void this.loop();
     return promise;
   }
@@ -58,8 +78,15 @@ export class TaskWatcher {
     this.looping = true;
     try {
       while (this.pending.size > 0) {
+        if (this.client.sessionEpoch !== this.epoch) await this.startOver();
         await this.destroyFinished();
-        const updates = await waitForUpdatesEx(this.client, this.client.serviceContent.propertyCollector, this.version, { maxWaitSeconds: 30 });
+        let updates;
+        try {
+          updates = await waitForUpdatesEx(this.client, this.client.serviceContent.propertyCollector, this.version, { maxWaitSeconds: 30 });
+        } catch (error) {
+          if (error instanceof VimSessionRenewed) continue;
+          throw error;
+        }
         if (!updates) continue;
         this.version = updates.version;
         for (const filterSet of updates.filterSet ?? []) {
@@ -72,6 +99,22 @@ export class TaskWatcher {
     } finally {
       await this.destroyFinished();
       this.looping = false;
+    }
+  }
+
+  /** In a new session: the old filters are gone with it; a filter per pending task, from version "". */
+  private async startOver(): Promise<void> {
+    const epoch = this.client.sessionEpoch;
+    if (this.epoch >= 0) this.finished = [];
+    this.version = '';
+    this.epoch = epoch;
+    const collector = this.client.serviceContent.propertyCollector;
+    for (const entry of this.pending.values()) {
+      if (entry.filter && entry.filterEpoch === epoch) continue;
+      entry.filter = await createFilter(this.client, collector, {
+        propSet: [{ type: 'Task', all: false, pathSet: [...TASK_PROPERTIES] }], objectSet: [{ obj: entry.task, skip: false }],
+      }, false);
+      entry.filterEpoch = epoch;
     }
   }
 
