@@ -51,7 +51,7 @@ export interface HypervisorDriver {
   readonly name: string;
   readonly clock: Clock;
   /** Connect, discover the cluster and check the scenario can run on it. */
-  open(): Promise<Inventory>;
+  open(signal?: AbortSignal): Promise<Inventory>;
   /** The golden image VM and the snapshot clones start from. */
   goldenImage(): Promise<ImageRef>;
 

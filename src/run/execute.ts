@@ -76,7 +76,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   // Connect and discover before any folder exists: a refused connection leaves nothing behind.
   let inventory;
   try {
-    inventory = await driver.open();
+    inventory = await driver.open(options.signal);
   } catch (error) {
     await driver.close().catch(() => undefined);
     throw error;

@@ -334,6 +334,7 @@ const SETTABLE_ROOTS: Record<string, readonly string[] | null> = {
   cluster: knownKeys.cluster,
   image: knownKeys.image,
   horizon: knownKeys.horizon,
+  vsphere: knownKeys.vsphere,
   seed: null,
   retries: null,
   retryBackoffS: null,

@@ -5,6 +5,7 @@
  */
 import pLimit from 'p-limit';
 import type { Inventory } from '../contract/cluster.js';
+import { RunError } from '../contract/errors.js';
 import type { Method } from '../contract/method.js';
 import type { ArmSample, LifecycleEvent, PhaseName } from '../contract/observations.js';
 import { desktopRecords, type ArmRecord, type ArmSpec } from '../contract/run-record.js';
@@ -129,11 +130,13 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
   // An operation that fails outside any one desktop (replica, parents) ends the arm; the
   // run records why and keeps what it gathered.
   let armError: string | undefined;
+  // Anything else (a bug, a write that failed) still tears down what was created first, then surfaces.
+  let unexpected: { error: unknown } | undefined;
   try {
     await strategies[arm.method](context);
   } catch (error) {
-    if (!(error instanceof OperationError)) throw error;
-    armError = error.message;
+    if (error instanceof OperationError || error instanceof RunError) armError = error.message;
+    else unexpected = { error };
   } finally {
     await sampler.stop();
     flushEvents();
@@ -164,6 +167,7 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
   };
   const warnings = driver.takeWarnings?.(arm.name) ?? [];
   if (warnings.length > 0) record.warnings = warnings;
+  if (unexpected) throw unexpected.error;
   return { record, failed, ...(armError ? { armError } : {}) };
 }
 
@@ -182,8 +186,8 @@ async function teardown(context: StrategyContext, recorder: ArmRecorder, skip?: 
     try {
       await driver.destroy(vm);
       if (vm.role === 'desktop') recorder.desktop(vm.name, vm.host, 'destroyed');
-    } catch (error) {
-      if (!(error instanceof OperationError)) throw error;
+    } catch {
+      // One VM that cannot be destroyed never abandons the rest of the teardown; it is listed as left.
       left.push(vm.name);
     }
   };

@@ -12,9 +12,14 @@
  *   customization has shut the guest down, the final boot until the agent is ready.
  */
 import pLimit from 'p-limit';
-import { checkNotStopping, internalName, provisionDesktop, type Strategy } from './context.js';
+import { checkNotStopping, internalName, provisionDesktop, type Strategy, type StrategyContext } from './context.js';
 
-export const composerStrategy: Strategy = async (context) => {
+export const composerStrategy: Strategy = async (outer) => {
+  // A failure that is not one desktop's (the vCenter gone, a bug) stops the other desktops
+  // from starting, and the strategy returns only once every operation it started has
+  // settled: teardown follows at once, and a VM created after it would be left behind.
+  let fatal: { error: unknown } | undefined;
+  const context: StrategyContext = { ...outer, stopping: () => fatal !== undefined || outer.stopping() };
   const { driver, scenario, recorder, desktopNames, created } = context;
   const { horizon } = scenario;
   const vcProvisioning = pLimit(horizon.maxVcProvisioning);
@@ -55,5 +60,8 @@ export const composerStrategy: Strategy = async (context) => {
       await driver.waitUntilReady(vm);
     }));
     recorder.desktop(name, vm.host, 'ready');
+  }).catch((error: unknown) => {
+    fatal ??= { error };
   })));
+  if (fatal) throw fatal.error;
 };

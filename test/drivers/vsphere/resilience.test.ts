@@ -10,6 +10,8 @@
  * lasts long enough to be disturbed, and SIGUSR1 terminating every session
  * (SessionManager.TerminateSession). SIGSTOP / SIGCONT stop and resume the real process.
  */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OperationError } from '../../../src/drivers/types.js';
@@ -18,7 +20,7 @@ import { VimClient } from '../../../src/drivers/vsphere/vim25/client.js';
 import { cloneVMTask, destroyTask } from '../../../src/drivers/vsphere/vim25/methods.js';
 import { listObjects } from '../../../src/drivers/vsphere/vim25/properties.js';
 import { TaskWatcher } from '../../../src/drivers/vsphere/vim25/tasks.js';
-import { benchAsync, tempDir, type CliResult } from '../../helpers/cli.js';
+import { benchAsync, repoRoot, tempDir, type CliResult } from '../../helpers/cli.js';
 import { skipVcsim, startVcsim, VCSIM_PASSWORD, VCSIM_USER, type Vcsim } from '../../helpers/vcsim.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -131,15 +133,15 @@ describe.skipIf(skipVcsim)('the mark on every VM, and bench cleanup', () => {
 describe.skipIf(skipVcsim)('vCenter trouble mid-run', () => {
   let sim: Vcsim;
   beforeAll(async () => {
-    // Slow clones and power-ons: a 20-desktop run lasts several seconds.
-    sim = await startVcsim({ methodDelayMs: { CloneVM_Task: 400, PowerOnVM_Task: 150, PowerOffVM_Task: 100 } });
+    // Slow clones and power-ons: a 40-desktop run lasts several seconds (over 5 s even on an idle machine).
+    sim = await startVcsim({ methodDelayMs: { CloneVM_Task: 800, PowerOnVM_Task: 150, PowerOffVM_Task: 100 } });
   }, 300_000);
   afterAll(async () => {
     await sim?.stop();
   });
 
   it('sessions terminated mid-run: the driver logs in again, and the run completes and tears down', async () => {
-    const running = benchAsync(['run', 'composer-only', '--desktops', '20', '--json', '-q', '--out', tempDir(), ...sim.flags], { env: sim.env });
+    const running = benchAsync(['run', 'composer-only', '--desktops', '40', '--json', '-q', '--out', tempDir(), ...sim.flags], { env: sim.env });
     await sleep(2500);
     expect(await sim.terminateSessions()).toBeGreaterThanOrEqual(1);
     await sleep(1500);
@@ -148,13 +150,13 @@ describe.skipIf(skipVcsim)('vCenter trouble mid-run', () => {
     expect(result.status, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.status).toBe('completed');
-    expect(summary.arms[0].desktops).toEqual({ requested: 20, ready: 20, failed: 0 });
+    expect(summary.arms[0].desktops).toEqual({ requested: 40, ready: 40, failed: 0 });
     expect(await vms(sim, 'vdibench-')).toEqual([]);
   }, 120_000);
 
   it('vCenter stopped for 12 s mid-run, then resumed: the run completes and tears down', async () => {
     const started = Date.now();
-    const running = benchAsync(['run', 'composer-only', '--desktops', '20', '--json', '-q', '--out', tempDir(), ...sim.flags], { env: sim.env });
+    const running = benchAsync(['run', 'composer-only', '--desktops', '40', '--json', '-q', '--out', tempDir(), ...sim.flags], { env: sim.env });
     await sleep(2500);
     sim.pause();
     await sleep(12_000);
@@ -164,7 +166,7 @@ describe.skipIf(skipVcsim)('vCenter trouble mid-run', () => {
     expect(result.status, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.status).toBe('completed');
-    expect(summary.arms[0].desktops).toEqual({ requested: 20, ready: 20, failed: 0 });
+    expect(summary.arms[0].desktops).toEqual({ requested: 40, ready: 40, failed: 0 });
     expect(await vms(sim, 'vdibench-')).toEqual([]);
   }, 180_000);
 });
@@ -217,4 +219,48 @@ describe('vCenter URLs that would leak the password', () => {
     expect(result.stderr + result.stdout).not.toContain(secret);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe.skipIf(skipVcsim)('Ctrl-C on a real vCenter run', () => {
+  let sim: Vcsim;
+  beforeAll(async () => {
+    sim = await startVcsim();
+  }, 300_000);
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it('Ctrl-C while desktops wait for VMware Tools (which the simulator never runs) ends the run within seconds, torn down and aborted', async () => {
+    const out = tempDir();
+    // --ready-when tools: every desktop waits for Tools up to readyTimeoutS (1,800 s by default).
+    const flags = sim.flags.map((flag) => (flag === 'powered-on' ? 'tools' : flag));
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli', 'main.js'), 'run', 'composer-only', '--desktops', '4', '--json', '-q', '--out', out, ...flags],
+      { env: { ...process.env, ...sim.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    const done = new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
+    // Wait until the desktops are cloned and powered on: they then wait for Tools (QuickPrep's guest step needs them).
+    const deadline = Date.now() + 60_000;
+    const poweredOn = () => {
+      const [folder] = readdirSync(out);
+      if (!folder) return 0;
+      try {
+        return readFileSync(path.join(out, folder, 'events.csv'), 'utf8').split('\n').filter((line) => line.includes(',cloned,')).length;
+      } catch {
+        return 0;
+      }
+    };
+    while (poweredOn() < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(poweredOn(), stderr).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const interruptedAt = Date.now();
+    child.kill('SIGINT');
+    const status = await done;
+    expect(Date.now() - interruptedAt, stderr).toBeLessThan(15_000);
+    expect(status, stderr).toBe(1);
+    const [folder] = readdirSync(out);
+    const record = JSON.parse(readFileSync(path.join(out, folder!, 'run.json'), 'utf8')) as { status: string };
+    expect(record.status).toBe('aborted');
+    expect(await vms(sim, 'vdibench-')).toEqual([]);
+  }, 120_000);
 });
