@@ -13,6 +13,21 @@ export interface PhaseSummary {
   performed: boolean;
 }
 
+/** The spread of one metric over repeated runs (report/statistics.ts). */
+export interface MetricStats {
+  n: number;
+  mean: number;
+  median: number;
+  /** Sample standard deviation. */
+  sd: number;
+  min: number;
+  max: number;
+  /** 95 % confidence interval of the mean (Student's t). */
+  ci95: [number, number];
+  /** Values more than 14 median absolute deviations from the median. */
+  outliers: number[];
+}
+
 export interface ArmSummary {
   name: string;
   method: Method;
@@ -31,6 +46,14 @@ export interface ArmSummary {
   avgCpuPct: number;
   /** Seconds from the arm's start until each desktop was ready. */
   desktopReadyS: { p50: number | null; p95: number | null; max: number | null };
+  /**
+   * Repeated runs only (`--repeat N`): every figure above is then the median over the
+   * repetitions; `stats` gives, per gate metric, the spread behind it; `repetitions` each
+   * run's own summary; `warmups` the runs left out of the statistics.
+   */
+  stats?: Record<string, MetricStats>;
+  repetitions?: ArmSummary[];
+  warmups?: ArmSummary[];
   /** Provisioning attempts that failed and were tried again (`retried` events), all desktops of the arm. */
   retries: number;
 }

@@ -76,7 +76,7 @@ export function renderComparisonHtml(runs: ComparedRun[], htmlPath?: string): st
   const body = rows.map((row) => `<tr><td>${escapeHtml(row.arm)}</td><td title="${escapeHtml(row.metric)}">${escapeHtml(row.label)}</td>${row.values.map((value, index) => {
     const verdict = row.better[index];
     const cls = verdict === true ? ' class="better"' : verdict === false ? ' class="worse"' : '';
-    return `<td data-value="${value ?? ''}"${cls}>${escapeHtml(formatComparedValue(row, value) + formatChange(row.changesPct[index]!, index))}</td>`;
+    return `<td data-value="${value ?? ''}"${cls}>${escapeHtml(formatComparedValue(row, value, index) + formatChange(row.changesPct[index]!, index))}</td>`;
   }).join('')}</tr>`).join('\n');
   return `<!doctype html>
 <html lang="en">

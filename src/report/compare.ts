@@ -6,6 +6,8 @@ import { METRICS } from '../contract/metric-catalog.js';
 import type { RunRecord, ScenarioRecord } from '../contract/run-record.js';
 import { formatNumber, formatSeconds } from './markup.js';
 import type { ReportModel } from './model.js';
+import { differenceOf } from './repeats.js';
+import { SIGNIFICANCE_LEVEL } from './statistics.js';
 
 /** A run being compared: its report model (record, summary, series). */
 export type ComparedRun = Pick<ReportModel, 'record' | 'summary'> & Partial<Pick<ReportModel, 'arms'>> & {
@@ -50,6 +52,11 @@ export function runDifferences(runs: ComparedRun[]): string[][] {
     if (index === 0) return [];
     const differences = scenarioDifferences(record.scenario, first.scenario, 'run 1');
     if (desktops(record) !== desktops(first)) differences.unshift(`desktops: ${desktops(record)}, run 1 ${desktops(first)}`);
+    for (const key of ['seed', 'repeat', 'warmup'] as const) {
+      const mine = record.scenario[key];
+      const theirs = first.scenario[key];
+      if (mine !== undefined && theirs !== undefined && mine !== theirs) differences.push(`${key}: ${String(mine)}, run 1 ${String(theirs)}`);
+    }
     if (record.harness.version !== first.harness.version) differences.push(`vdibench ${record.harness.version}, run 1 ${first.harness.version}`);
     return differences;
   });
@@ -68,6 +75,10 @@ export interface ComparisonRow {
   /** Per run: better (true), worse (false) than run 1, or neither (null: the same, missing, or run 1 itself). */
   better: (boolean | null)[];
   values: (number | null)[];
+  /** Repeated runs: the standard deviation behind each value (null for a single run). */
+  sd: (number | null)[];
+  /** Repeated runs: Mann–Whitney p of each run against run 1 (null where either is a single run). */
+  pValues: (number | null)[];
   /** Change against the first run, in percent; null where either is missing or the first is 0. */
   changesPct: (number | null)[];
 }
@@ -79,26 +90,36 @@ export function comparisonRows(runs: ComparedRun[]): ComparisonRow[] {
   for (const armName of armNames) {
     for (const metric of COMPARED_METRICS) {
       const spec = METRICS.get(metric)!;
-      const values = runs.map(({ summary }) => {
-        const arm = summary.arms.find((candidate) => candidate.name === armName);
-        return arm ? spec.read(arm) : null;
-      });
+      const arms = runs.map(({ summary }) => summary.arms.find((candidate) => candidate.name === armName));
+      const values = arms.map((arm) => (arm ? spec.read(arm) : null));
       if (values.every((value) => value === null)) continue;
       const first = values[0] ?? null;
       const changesPct = values.map((value) => (value === null || first === null || first === 0 ? null : ((value - first) / Math.abs(first)) * 100));
+      // Repeated runs: the spread of each run's value and whether it differs from run 1 beyond chance.
+      const sd = arms.map((arm) => arm?.stats?.[metric]?.sd ?? null);
+      const pValues = arms.map((arm, index) => {
+        const reference = arms[0];
+        if (index === 0 || !arm || !reference) return null;
+        return differenceOf(arm, reference, metric)?.p ?? null;
+      });
+      // Better or worse only where it is more than chance (when the runs were repeated).
       const better = values.map((value, index) => {
         if (index === 0 || value === null || first === null || value === first) return null;
+        const p = pValues[index] ?? null;
+        if (p !== null && p >= SIGNIFICANCE_LEVEL) return null;
         return spec.higherIsWorse ? value < first : value > first;
       });
-      rows.push({ arm: armName, metric, label: spec.label, unit: spec.unit, better, values, changesPct });
+      rows.push({ arm: armName, metric, label: spec.label, unit: spec.unit, better, values, changesPct, sd, pValues });
     }
   }
   return rows;
 }
 
-export function formatComparedValue(row: ComparisonRow, value: number | null): string {
-  if (row.unit === 's') return formatSeconds(value);
-  return formatNumber(value, row.unit === '%' ? 1 : 0);
+export function formatComparedValue(row: ComparisonRow, value: number | null, index?: number): string {
+  const show = (figure: number | null) => (row.unit === 's' ? formatSeconds(figure) : formatNumber(figure, row.unit === '%' ? 1 : 0));
+  const sd = index === undefined ? null : row.sd[index] ?? null;
+  const p = index === undefined ? null : row.pValues[index] ?? null;
+  return `${show(value)}${sd !== null && value !== null ? ` ±${show(sd)}` : ''}${p !== null ? ` [p=${p.toFixed(3)}${p < SIGNIFICANCE_LEVEL ? '' : ', n.s.'}]` : ''}`;
 }
 
 /** ` (+12.3%)` against the first run; empty for the first run or where there is no change to show. */

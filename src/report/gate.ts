@@ -6,6 +6,7 @@
 import { InputError } from '../contract/errors.js';
 import { checkMetricName, METRICS } from '../contract/metric-catalog.js';
 import type { ArmSummary, GateCheck, GateResult, RunSummary } from '../contract/summary.js';
+import { differenceOf, metricValues, type Difference } from './repeats.js';
 
 export interface Band {
   min?: number;
@@ -77,9 +78,10 @@ function changeCheck(arm: ArmSummary, reference: ArmSummary, metric: string, all
     return { ...common, passed, message: passed ? `${metric} not measured in either run` : `${metric} is ${fmt(value)}, baseline ${fmt(baseline)}: cannot compare` };
   }
   const epsilon = 1e-9 * Math.max(1, Math.abs(baseline));
-  const passed = Math.abs(value - baseline) <= allowed * Math.abs(baseline) + epsilon;
+  const difference = differenceOf(arm, reference, metric);
+  const passed = Math.abs(value - baseline) <= allowed * Math.abs(baseline) + epsilon || (difference !== null && !difference.significant);
   const change = baseline !== 0 ? ((value - baseline) / Math.abs(baseline)) * 100 : 0;
-  return { ...common, passed, message: `${metric} ${fmt(value)} ${spec.unit} vs baseline ${fmt(baseline)} (${change >= 0 ? '+' : ''}${change.toFixed(1)}%, allowed ±${pct})` };
+  return { ...common, passed, message: `${metric} ${fmt(value)} ${spec.unit} vs baseline ${fmt(baseline)} (${change >= 0 ? '+' : ''}${change.toFixed(1)}%, allowed ±${pct})${significanceNote(arm, reference, metric, difference)}` };
 }
 
 function regressionCheck(arm: ArmSummary, reference: ArmSummary, metric: string, allowed: number): GateCheck {
@@ -95,15 +97,25 @@ function regressionCheck(arm: ArmSummary, reference: ArmSummary, metric: string,
   const limit = spec.higherIsWorse ? baseline * (1 + allowed) : baseline * (1 - allowed);
   // A tiny epsilon so a run compared with itself always passes.
   const epsilon = 1e-9 * Math.max(1, Math.abs(baseline));
-  const passed = spec.higherIsWorse ? value <= limit + epsilon : value >= limit - epsilon;
+  const beyond = spec.higherIsWorse ? value > limit + epsilon : value < limit - epsilon;
+  // Repeated runs on both sides: a change beyond the margin fails only when it is also more than chance.
+  const difference = differenceOf(arm, reference, metric);
+  const passed = !beyond || (difference !== null && !difference.significant);
   const change = baseline !== 0 ? ((value - baseline) / Math.abs(baseline)) * 100 : 0;
   const direction = spec.higherIsWorse ? 'at most' : 'at least';
   return {
     ...common,
-    limit: `${direction} ${fmt(limit)} (baseline ${fmt(baseline)} ${spec.higherIsWorse ? '+' : '-'}${pct})`,
+    limit: `${direction} ${fmt(limit)} (baseline ${fmt(baseline)} ${spec.higherIsWorse ? '+' : '-'}${pct})${difference ? ', and significant (Mann–Whitney p < 0.05)' : ''}`,
     passed,
-    message: `${metric} ${fmt(value)} ${spec.unit} vs baseline ${fmt(baseline)} (${change >= 0 ? '+' : ''}${change.toFixed(1)}%, allowed ${spec.higherIsWorse ? '+' : '-'}${pct})`,
+    message: `${metric} ${fmt(value)} ${spec.unit} vs baseline ${fmt(baseline)} (${change >= 0 ? '+' : ''}${change.toFixed(1)}%, allowed ${spec.higherIsWorse ? '+' : '-'}${pct})${significanceNote(arm, reference, metric, difference)}`,
   };
+}
+
+/** `; medians of 5 and 5 runs, p = 0.008 (significant)`: what a repeated comparison rests on. */
+function significanceNote(arm: ArmSummary, reference: ArmSummary, metric: string, difference: Difference | null): string {
+  if (!difference) return '';
+  const n = (summary: ArmSummary) => metricValues(summary.repetitions ?? [], metric).length;
+  return `; medians of ${n(arm)} and ${n(reference)} runs, Mann–Whitney p = ${difference.p.toFixed(3)} (${difference.significant ? 'significant' : 'not significant: within the runs\' spread'})`;
 }
 
 function bandCheck(arm: ArmSummary, metric: string, band: Band): GateCheck {

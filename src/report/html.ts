@@ -9,7 +9,8 @@ import type { ArmSummary } from '../contract/summary.js';
 import { ARM_COLOURS, chartJs } from './chart-library.js';
 import { lttb, thinSteps, type Point } from './downsample.js';
 import { contentSecurityPolicy, escapeHtml, formatNumber, formatSeconds, jsonForScript } from './markup.js';
-import type { ReportModel } from './model.js';
+import type { ArmView, ReportModel } from './model.js';
+import { metricValues } from './repeats.js';
 import type { ClusterPoint } from './summary.js';
 
 /** Points per series in the page: enough for a smooth line on a printed page. */
@@ -66,6 +67,14 @@ const CHART_SCRIPT = `
         datasets.push({ label: arm.name + extra.suffix, borderColor: arm.colour, backgroundColor: arm.colour, borderWidth: 1.5, borderDash: extra.dash, pointRadius: 0, data: points(arm[extra.key]) });
       });
     });
+    if (options.band) {
+      // Repeated runs: the range of all runs around each arm's median run.
+      data.arms.forEach(function (arm) {
+        if (!arm.iopsMin) return;
+        datasets.push({ label: arm.name + ' (min of runs)', borderWidth: 0, pointRadius: 0, backgroundColor: 'transparent', data: points(arm.iopsMin) });
+        datasets.push({ label: arm.name + ' (range of runs)', borderWidth: 0, pointRadius: 0, backgroundColor: arm.colour + '33', fill: '-1', data: points(arm.iopsMax) });
+      });
+    }
     if (options.capacity) datasets.push(capacityLine(options.capacity.label, options.capacity.value));
     return new Chart(document.getElementById(id), {
       type: 'line',
@@ -90,7 +99,7 @@ const CHART_SCRIPT = `
     data: { labels: rows, datasets: [{ label: 'phase', data: bars, backgroundColor: colours, borderSkipped: false, barPercentage: 0.8 }] },
     options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: minutes, y: { ticks: { autoSkip: false, font: { size: 10 } } } } }
   }));
-  charts.push(series('chart-iops', 'iops', 'IOPS (read + write)', { markers: true, suffix: ' (disk)',
+  charts.push(series('chart-iops', 'iops', 'IOPS (read + write)', { markers: true, suffix: ' (disk)', band: true,
     extra: [{ key: 'hostIops', suffix: ' (hypervisor)', dash: [6, 4] }],
     capacity: data.storageCapacityIops ? { label: 'storage capacity', value: data.storageCapacityIops } : null }));
   charts.push(series('chart-rw', 'readIops', 'IOPS', { suffix: ' read', extra: [{ key: 'writeIops', suffix: ' write', dash: [2, 2] }] }));
@@ -122,6 +131,21 @@ const CHART_SCRIPT = `
     charts.push(scaling('chart-scale-time', 'deployTimeS', 'deploy time (min)', 1 / 60));
     charts.push(scaling('chart-scale-rate', 'desktopsPerMin', 'desktops ready per minute'));
     charts.push(scaling('chart-scale-iops', 'peakIops', 'peak storage IOPS'));
+  }
+  // Repeated runs: every run's value per arm, so the spread is seen, not only summarised.
+  if (data.spread) {
+    data.spread.metrics.forEach(function (metric, index) {
+      charts.push(new Chart(document.getElementById('chart-spread-' + index), {
+        type: 'scatter',
+        data: { datasets: metric.arms.map(function (arm, armIndex) {
+          return { label: arm.name, backgroundColor: arm.colour, borderColor: arm.colour, pointRadius: 4,
+            data: arm.values.map(function (value, run) { return { x: armIndex + 1 + (run - (arm.values.length - 1) / 2) * 0.04, y: value }; }) };
+        }) },
+        options: { plugins: { legend: { display: index === 0 } }, scales: {
+          x: { min: 0.5, max: metric.arms.length + 0.5, ticks: { stepSize: 1, callback: function (value) { var arm = metric.arms[value - 1]; return arm ? arm.name : ''; } } },
+          y: { title: { display: true, text: metric.label } } } }
+      }));
+    });
   }
   // Per host: small multiples of storage IOPS, every arm on each, one shared y scale so hosts compare at a glance.
   var hostMax = 0;
@@ -156,7 +180,7 @@ h3 { font-size: 14px; margin: 14px 0 4px; }
 .warning { border-left-color: #cf222e; } .verdict ul { margin: 4px 0 0; padding-left: 20px; font-size: 13px; } li.fail { color: #cf222e; }
 .badge { padding: 6px 12px; border-radius: 6px; margin: 0 0 12px; font-size: 13px; }
 .badge.simulated { background: #fff8c5; border: 1px solid #d4a72c; } .badge.measured { background: #dafbe1; border: 1px solid #4ac26b; }
-.override { font-weight: 600; color: #9a6700; }
+.override { font-weight: 600; color: #9a6700; } .spread { color: var(--muted); font-size: 11px; }
 .method dl.config { margin-bottom: 0; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; } th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: right; vertical-align: top; }
 th:first-child, td:first-child { text-align: left; } thead th { background: var(--band); }
@@ -183,6 +207,31 @@ dl.config { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px
 `;
 
 type Row = [label: string, metric: string, cell: (arm: ArmSummary) => { text: string; value: number | null }];
+
+/** The summary table's names for catalog metrics where they differ. */
+const TABLE_TO_CATALOG: Record<string, string> = {
+  'desktopReadyS.p50': 'desktopReadyP50S', 'desktopReadyS.p95': 'desktopReadyP95S', 'desktopReadyS.max': 'desktopReadyMaxS',
+  'desktops.ready': 'desktopsReady', 'desktops.failed': 'desktopsFailed',
+};
+
+/** Repeated runs: `± σ (min…max)` under the median, in the unit of the row. */
+function spreadText(arm: ArmSummary, metric: string): string {
+  const stats = arm.stats?.[TABLE_TO_CATALOG[metric] ?? metric];
+  if (!stats || stats.n < 2) return '';
+  const seconds = metric === 'deployTimeS' || metric.startsWith('phase.') || metric.startsWith('desktopReadyS.');
+  const show = (value: number) => (seconds ? formatSeconds(value) : formatNumber(value, metric.endsWith('Pct') ? 1 : 0));
+  return `<br><span class="spread">± ${escapeHtml(show(stats.sd))} (${escapeHtml(show(stats.min))}…${escapeHtml(show(stats.max))})</span>`;
+}
+
+function spreadSection(model: ReportModel): string {
+  if (!model.repeated) return '';
+  const runs = model.summary.arms[0]?.repetitions?.length ?? 0;
+  return `<section class="keep" id="spread">
+<h2>Spread over ${runs} runs</h2>
+<p class="muted">Every run's value, per arm; the table above gives each arm's median, ± the standard deviation and (min…max).</p>
+<div class="grid3">${SPREAD_METRICS.map((_, index) => `<div class="chart short"><canvas id="chart-spread-${index}" role="img" aria-label="Value of each run, per arm"></canvas></div>`).join('')}</div>
+</section>`;
+}
 
 function summaryTable(arms: ArmSummary[]): string {
   const phaseNames = PHASE_NAMES.filter((name) => arms.some((arm) => arm.phases.some((phase) => phase.name === name)));
@@ -217,7 +266,7 @@ function summaryTable(arms: ArmSummary[]): string {
   const head = `<thead><tr><th></th>${arms.map((arm) => `<th>${escapeHtml(arm.name)}<br><span class="muted">${escapeHtml(arm.method)}</span></th>`).join('')}</tr></thead>`;
   const body = sections.map(([title, rows]) => `<tr class="section"><td colspan="${arms.length + 1}">${escapeHtml(title)}</td></tr>\n${rows.map(([label, metric, cell]) => `<tr><td>${escapeHtml(label)}</td>${arms.map((arm) => {
     const { text, value } = cell(arm);
-    return `<td data-arm="${escapeHtml(arm.name)}" data-metric="${escapeHtml(metric)}" data-value="${value === null ? '' : value}">${escapeHtml(text)}</td>`;
+    return `<td data-arm="${escapeHtml(arm.name)}" data-metric="${escapeHtml(metric)}" data-value="${value === null ? '' : value}">${escapeHtml(text)}${spreadText(arm, metric)}</td>`;
   }).join('')}</tr>`).join('\n')}`).join('\n');
   return `<table id="summary">${head}<tbody>${body}</tbody></table>`;
 }
@@ -378,10 +427,42 @@ function downsample(points: GapPoint[]): GapPoint[] {
   return thinSteps(points as Point[], MAX_SERIES_POINTS) as GapPoint[];
 }
 
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+/**
+ * Repeated runs: the band of a series over the runs (min and max of the runs' values at each
+ * sample time; the runs of an arm sample at the same offsets from their start).
+ */
+function band(runs: ArmView[]): { iopsMin: GapPoint[]; iopsMax: GapPoint[] } {
+  const byTime = new Map<number, number[]>();
+  for (const run of runs) {
+    for (const point of withoutPartialLastInterval(run.series)) {
+      if (point.iops === null) continue;
+      const key = round(point.tS, 1);
+      const values = byTime.get(key);
+      if (values) values.push(point.iops);
+      else byTime.set(key, [point.iops]);
+    }
+  }
+  const times = [...byTime.keys()].sort((a, b) => a - b);
+  const edge = (pick: (values: number[]) => number) => downsample(times.map((tS): GapPoint => [tS, Math.round(pick(byTime.get(tS)!))]));
+  return { iopsMin: edge((values) => values.reduce((low, value) => Math.min(low, value), Infinity)), iopsMax: edge((values) => values.reduce((high, value) => Math.max(high, value), -Infinity)) };
+}
+
+/** The run of a repeated arm whose deploy time is the median: drawn as the arm's line, inside the band of all runs. */
+function medianRun(runs: ArmView[], medianS: number | null): ArmView {
+  return runs.reduce((best, run) => (Math.abs((run.summary.deployTimeS ?? 0) - (medianS ?? 0)) < Math.abs((best.summary.deployTimeS ?? 0) - (medianS ?? 0)) ? run : best), runs[0]!);
+}
+
 function chartData(model: ReportModel) {
-  const round = (value: number, digits: number) => Number(value.toFixed(digits));
+  const views = model.repeated
+    ? model.repeated.map((group, index) => {
+      const folded = model.summary.arms[index]!;
+      return { view: medianRun(group.runs, folded.deployTimeS), name: group.name, phases: folded.phases, band: band(group.runs) };
+    })
+    : model.arms.map((view) => ({ view, name: view.summary.name, phases: view.summary.phases, band: undefined }));
   return {
-    arms: model.arms.map(({ summary: arm, record, series: points }, index) => {
+    arms: views.map(({ view: { record, series: points }, name, phases, band: spread }, index) => {
       const whole = withoutPartialLastInterval(points);
       const at = (value: (point: ClusterPoint) => number | null, digits: number) =>
         whole.map((point): GapPoint => { const y = value(point); return [round(point.tS, 1), y === null ? null : round(y, digits)]; });
@@ -393,18 +474,20 @@ function chartData(model: ReportModel) {
       const readyTimes = (record?.desktops ?? []).flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS])).sort((a, b) => a - b);
       const ready: Point[] = [[0, 0], ...readyTimes.map((time, count): Point => [round(time, 1), count + 1])];
       return {
-        name: arm.name,
-        colour: model.colours[arm.name] ?? ARM_COLOURS[index % ARM_COLOURS.length]!,
+        name,
+        colour: model.colours[name] ?? ARM_COLOURS[index % ARM_COLOURS.length]!,
         iops: downsample(iops),
+        ...(spread ?? {}),
         ...(offloadVisible ? { hostIops: downsample(hostIops) } : {}),
         readIops: downsample(at((point) => point.readIops, 0)),
         writeIops: downsample(at((point) => point.writeIops, 0)),
         cpu: downsample(cpu),
         ready: thinSteps(ready, MAX_SERIES_POINTS),
-        phases: arm.phases.map((phase) => ({ name: phase.name, start: phase.startS, end: phase.startS + phase.durationS, performed: phase.performed })),
+        phases: phases.map((phase) => ({ name: phase.name, start: phase.startS, end: phase.startS + phase.durationS, performed: phase.performed })),
       };
     }),
-    histogram: histogram(model.record.arms),
+    histogram: histogram(views.map(({ view }) => view.record).filter((record): record is ArmRecord => record !== undefined)),
+    spread: spreadData(model),
     storageCapacityIops: storageCapacityIops(model),
     sweep: model.sweep ? { methods: model.sweep.methods, points: model.sweep.points } : null,
     hosts: perHost(model),
@@ -456,6 +539,19 @@ function scalingSection(model: ReportModel): string {
  * The last sample of an arm usually averages a partial interval (the arm ended mid-way), which
  * draws a false drop at the end of every chart: charts leave it out (the summary keeps it).
  */
+/** Repeated runs: each run's value of the headline metrics, per arm, for the distribution plots. */
+function spreadData(model: ReportModel) {
+  if (!model.repeated) return null;
+  return {
+    metrics: SPREAD_METRICS.map(([metric, label]) => ({
+      metric, label,
+      arms: model.summary.arms.map((arm) => ({ name: arm.name, colour: model.colours[arm.name] ?? ARM_COLOURS[0]!, values: metricValues(arm.repetitions ?? [], metric) })),
+    })),
+  };
+}
+
+const SPREAD_METRICS: [metric: string, label: string][] = [['deployTimeS', 'deploy time (s)'], ['peakIops', 'peak storage IOPS'], ['peakCpuPct', 'peak CPU %']];
+
 function withoutPartialLastInterval(points: ClusterPoint[]): ClusterPoint[] {
   if (points.length < 3) return points;
   const last = points[points.length - 1]!;
@@ -505,6 +601,7 @@ ${methodBox(model)}
 ${scalingSection(model)}
 <h2>Summary</h2>
 ${summaryTable(summary.arms)}
+${spreadSection(model)}
 <section class="keep page-break-print">
 <h2>Where the time goes</h2>
 <div class="chart timeline" style="height:${timelineHeightPx(summary.arms)}px"><canvas id="chart-timeline" role="img" aria-label="Phase timeline per arm"></canvas></div>

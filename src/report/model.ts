@@ -11,6 +11,7 @@ import type { ArmSummary, RunSummary } from '../contract/summary.js';
 import type { StoredRun } from '../run-store/read.js';
 import { ARM_COLOURS } from './chart-library.js';
 import { formatNumber, formatSeconds } from './markup.js';
+import { differenceOf, foldRepetitions } from './repeats.js';
 import { armSeries, summarizeArm, type ClusterPoint } from './summary.js';
 
 export interface ArmView {
@@ -67,10 +68,21 @@ export interface Sweep {
   fasterAt: Record<Method, number[]>;
 }
 
+/** Repeated runs: one arm of the scenario and its runs (record arms). */
+export interface RepeatedArm {
+  name: string;
+  method: Method;
+  runs: ArmView[];
+  warmups: ArmView[];
+}
+
 export interface ReportModel {
   record: RunRecord;
   summary: RunSummary;
+  /** One per arm of the run folder (with --repeat: one per run of each arm). */
   arms: ArmView[];
+  /** With --repeat: the scenario's arms, each with its runs; summary.arms then holds their folded summaries. */
+  repeated?: RepeatedArm[];
   /** One or two sentences: which method was faster, which loaded storage less (per size in a sweep). */
   verdict: string;
   /** Present when the arms sweep the desktop count (at least two counts). */
@@ -87,23 +99,54 @@ export function buildReportModel(run: StoredRun, runDir: string): ReportModel {
     const series = armSeries(run.samples, arm.name, capacity);
     return { summary: summarizeArm(arm, series), record: arm, series, hosts: hostSeries(run.samples, arm.name) };
   });
+  const repeated = repeatedArms(arms);
   const summary: RunSummary = {
     runId: record.runId,
     scenario: record.scenario.name,
     driver: record.driver.name,
     status: record.status,
     runDir,
-    arms: arms.map((arm) => arm.summary),
+    arms: repeated
+      ? repeated.map((group) => foldRepetitions(group.name, group.method, group.runs.map((run) => run.summary), group.warmups.map((run) => run.summary)))
+      : arms.map((arm) => arm.summary),
   };
   const warnings = record.arms.flatMap((arm) => arm.warnings ?? []);
   if (warnings.length > 0) summary.warnings = warnings;
   const sweep = sweepOf(summary.arms);
+  const told = sweep ? sweepVerdict(sweep) : verdict(summary.arms);
   return {
     record, summary, arms,
-    verdict: sweep ? sweepVerdict(sweep) : verdict(summary.arms),
+    ...(repeated ? { repeated } : {}),
+    verdict: repeated ? `${told} ${significanceSentence(summary.arms)}` : told,
     ...(sweep ? { sweep } : {}),
     colours: armColours(summary.arms, sweep),
   };
+}
+
+/** Groups the runs of each scenario arm, in scenario order; undefined for a run without repetitions. */
+function repeatedArms(arms: ArmView[]): RepeatedArm[] | undefined {
+  if (!arms.some((arm) => arm.record?.repetitionOf !== undefined)) return undefined;
+  const groups = new Map<string, RepeatedArm>();
+  for (const arm of arms) {
+    const name = arm.record?.repetitionOf ?? arm.summary.name;
+    let group = groups.get(name);
+    if (!group) groups.set(name, (group = { name, method: arm.summary.method, runs: [], warmups: [] }));
+    (arm.record?.warmup ? group.warmups : group.runs).push(arm);
+  }
+  return [...groups.values()].filter((group) => group.runs.length > 0);
+}
+
+/** For repeated runs: is the difference in deploy time between the first two arms more than chance? */
+function significanceSentence(arms: ArmSummary[]): string {
+  const [a, b] = arms;
+  const runs = Math.min(...arms.map((arm) => arm.repetitions?.length ?? 0));
+  if (!a || !b) return `(median of ${runs} runs.)`;
+  const difference = differenceOf(a, b, 'deployTimeS');
+  if (!difference) return `(median of ${runs} runs each; too few runs to test the difference.)`;
+  const p = difference.p < 0.001 ? '< 0.001' : `= ${difference.p.toFixed(3)}`;
+  return difference.significant
+    ? `(Median of ${runs} runs each; the difference in deploy time is significant: Mann–Whitney p ${p}.)`
+    : `(Median of ${runs} runs each; the difference in deploy time is NOT significant (Mann–Whitney p ${p}): these runs cannot tell ${a.name} and ${b.name} apart on deploy time.)`;
 }
 
 const METHOD_SHADES: Record<Method, string[]> = {

@@ -75,7 +75,7 @@ export function formatTerminalSummary({ summary, verdict, sweep, record }: Pick<
 export function formatComparison(runs: ComparedRun[]): string {
   const rows = comparisonRows(runs);
   const header = ['arm', 'metric', ...runs.map((run, index) => runLabel(run, index))];
-  const table = [header, ...rows.map((row) => [row.arm, row.label, ...row.values.map((value, index) => formatComparedValue(row, value) + formatChange(row.changesPct[index]!, index))])];
+  const table = [header, ...rows.map((row) => [row.arm, row.label, ...row.values.map((value, index) => formatComparedValue(row, value, index) + formatChange(row.changesPct[index]!, index))])];
   const widths = header.map((_, column) => Math.max(...table.map((line) => (line[column] ?? '').length)));
   const lines = table.map((line) => line.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   ').trimEnd());
   const legend = runs.map((run, index) => `${runLabel(run, index)}: ${run.summary.runId} (${run.summary.scenario}, ${run.record.driver.name} ${run.record.driver.inventory.cluster}, ${run.summary.status})`);

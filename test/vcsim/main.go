@@ -16,6 +16,9 @@
 // Faults for the tests, through the library's own mechanisms:
 //   - -method-delay CloneVM_Task=300,PowerOnVM_Task=100 delays those SOAP methods (the
 //     simulator's DelayConfig.MethodDelay), so a run lasts long enough to be disturbed;
+//   - -task-delay CloneVM_Task=1500 makes those tasks take that long (observe.go, which also
+//     counts calls, logins, live property filters and tasks in flight: GET /vdibench/stats);
+//     -delay-jitter 0.1 adds jitter to both kinds of delay;
 //   - SIGUSR1 terminates every session but the one it logs in with (SessionManager's
 //     TerminateSession, as an administrator would), as an expired session would end;
 //   - SIGSTOP / SIGCONT (sent by the test) stall and resume the whole server.
@@ -83,10 +86,10 @@ func (vm *ForkableVM) InstantCloneTask(ctx *simulator.Context, req *types.Instan
 		Config: types.VirtualMachineConfigSpec{
 			Name:        req.Spec.Name,
 			ExtraConfig: req.Spec.Config,
-			GuestId:  vm.Config.GuestId,
-			NumCPUs:  vm.Config.Hardware.NumCPU,
-			MemoryMB: int64(vm.Config.Hardware.MemoryMB),
-			Files:    &types.VirtualMachineFileInfo{VmPathName: datastore + " " + req.Spec.Name + "/" + req.Spec.Name + ".vmx"},
+			GuestId:     vm.Config.GuestId,
+			NumCPUs:     vm.Config.Hardware.NumCPU,
+			MemoryMB:    int64(vm.Config.Hardware.MemoryMB),
+			Files:       &types.VirtualMachineFileInfo{VmPathName: datastore + " " + req.Spec.Name + "/" + req.Spec.Name + ".vmx"},
 		},
 		Pool: *vm.ResourcePool,
 		Host: vm.Runtime.Host,
@@ -137,6 +140,8 @@ func main() {
 	certOut := flag.String("cert-out", "", "write the server's TLS certificate (PEM) here")
 	forkPattern := flag.String("fork-pattern", "cp-parent", "VMs whose name contains this can be instant-cloned once powered on")
 	methodDelay := flag.String("method-delay", "", "delays of SOAP methods in ms, e.g. CloneVM_Task=300,PowerOnVM_Task=100")
+	taskDelay := flag.String("task-delay", "", "how long the tasks of these methods take, in ms, e.g. CloneVM_Task=1500,PowerOnVM_Task=400 (observe.go)")
+	jitter := flag.Float64("delay-jitter", 0, "jitter of every delay, as a coefficient of variation (stddev/mean), e.g. 0.1")
 	flag.Parse()
 
 	model := simulator.VPX()
@@ -150,16 +155,9 @@ func main() {
 	model.ServiceContent.About.Version = *apiVersion + ".0"
 	model.ServiceContent.About.FullName = "VMware vCenter Server " + *apiVersion + ".0 (govmomi simulator for vdibench)"
 	if *methodDelay != "" {
-		model.DelayConfig.MethodDelay = map[string]int{}
-		for _, item := range strings.Split(*methodDelay, ",") {
-			parts := strings.SplitN(item, "=", 2)
-			ms, err := strconv.Atoi(parts[len(parts)-1])
-			if len(parts) != 2 || err != nil {
-				log.Fatalf("-method-delay %s: expected Method=milliseconds", item)
-			}
-			model.DelayConfig.MethodDelay[parts[0]] = ms
-		}
+		model.DelayConfig.MethodDelay = parseDelays("-method-delay", *methodDelay)
 	}
+	model.DelayConfig.DelayJitter = *jitter
 	if err := model.Create(); err != nil {
 		log.Fatal(err)
 	}
@@ -167,6 +165,8 @@ func main() {
 	model.Service.TLS = new(tls.Config)
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *password)}
 	server := model.Service.NewServer()
+	// Before any request: the observer sees every call (observe.go).
+	server.Config.Handler = newObserver(server.Config.Handler, parseDelays("-task-delay", *taskDelay), *jitter)
 
 	if *certOut != "" {
 		file, err := os.Create(*certOut)
@@ -200,6 +200,23 @@ func main() {
 	<-stop
 	server.Close()
 	model.Remove()
+}
+
+// parseDelays reads Method=ms,Method=ms.
+func parseDelays(option, value string) map[string]int {
+	delays := map[string]int{}
+	if value == "" {
+		return delays
+	}
+	for _, item := range strings.Split(value, ",") {
+		parts := strings.SplitN(item, "=", 2)
+		ms, err := strconv.Atoi(parts[len(parts)-1])
+		if len(parts) != 2 || err != nil {
+			log.Fatalf("%s %s: expected Method=milliseconds", option, item)
+		}
+		delays[parts[0]] = ms
+	}
+	return delays
 }
 
 // terminateSessions ends every session but its own (SessionManager.TerminateSession), then

@@ -10,6 +10,7 @@ import { applyGate, prepareGate } from '../../run/gate-checks.js';
 import { METRICS } from '../../contract/metric-catalog.js';
 import { loadScenarioFile, resolveScenario } from '../../scenarios/load.js';
 import { knownKeys, type Scenario } from '../../scenarios/schema.js';
+import { repeatScenario } from '../../run/repeat.js';
 import { parseDesktopCounts, sweepScenario } from '../../run/sweep.js';
 import { defaultScenarioFile, harness } from '../harness.js';
 import { influxOptions, influxSettingsFrom, type InfluxArgs } from '../influx-options.js';
@@ -20,6 +21,8 @@ export interface RunArgs extends InfluxArgs, VsphereArgs {
   scenario?: string;
   file?: string;
   desktops?: number;
+  repeat?: number;
+  warmup?: number;
   profile?: string;
   driver?: string;
   seed?: number;
@@ -42,6 +45,8 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
   return vsphereOptions(influxOptions(yargs
     .positional('scenario', { type: 'string', describe: 'scenario name from the scenario file (see `bench list`)' })
     .option('desktops', { type: 'number', describe: 'desktops per arm (overrides the scenario)' })
+    .option('repeat', { type: 'number', describe: 'run each arm N times (interleaved A B A B …) and report the median, spread and significance; the gate then tests significance too' })
+    .option('warmup', { type: 'number', describe: 'with --repeat: runs of each arm first, left out of the statistics (default 0)' })
     .option('profile', { type: 'string', describe: 'sim calibration profile: the published measurement whose cluster the defaults describe (see docs/SIMULATOR.md; default reference-2016)' })
     .option('driver', { type: 'string', describe: 'hypervisor driver: sim (simulated cluster, the default) or vsphere (a real vCenter)' })
     .option('seed', { type: 'number', describe: 'seed of the simulated cluster\'s randomness; same seed, same results' })
@@ -58,7 +63,7 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
     .option('max-change', { type: 'string', describe: 'gate: allowed change either way against --baseline (two-sided), e.g. peakIops=20%: a big drop is as suspect as a rise' })
     .option('allow-different', { type: 'boolean', describe: 'gate: compare with a baseline whose desktops or parameters differ (refused otherwise)' })
     .option('junit', { type: 'string', describe: 'gate: write the checks as JUnit XML to this file (one test case per arm and metric)' })
-    .group(['desktops', 'set', 'out', 'json', 'quiet', 'strict', 'profile', 'seed', 'driver'], 'Run:')
+    .group(['desktops', 'set', 'out', 'json', 'quiet', 'strict', 'repeat', 'warmup', 'profile', 'seed', 'driver'], 'Run:')
     .group(['name-prefix', 'keep', 'time-scale'], 'VMs and pacing:')
     .group(['baseline', 'max-regression', 'max-change', 'allow-different', 'junit'], 'Regression gate:')
     .example('$0 run composer-vs-instant --desktops 100', 'both methods, 100 desktops each, on the simulated cluster')
@@ -88,6 +93,8 @@ export async function runCommand(args: RunArgs, reshape: (scenario: Scenario) =>
   const loaded = await loadScenarioFile(file);
   const scenario = reshape(resolveScenario(loaded, args.scenario, {
     desktops: args.desktops,
+    repeat: args.repeat,
+    warmup: args.warmup,
     profile: args.profile,
     driver: args.driver,
     seed: args.seed,
@@ -127,7 +134,8 @@ export async function runCommand(args: RunArgs, reshape: (scenario: Scenario) =>
   let executed;
   try {
     executed = await executeRun({
-      scenario,
+      // --repeat: each arm N times, interleaved; the summary folds them back per arm.
+      scenario: repeatScenario(scenario),
       scenarioFile: loaded.displayPath,
       outDir,
       harness,

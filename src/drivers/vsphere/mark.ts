@@ -9,8 +9,8 @@
 import type { VmRole } from '../types.js';
 import type { OptionValue } from './vim25/types.js';
 
-export const RUN_ID_KEY = 'vdibench.runId';
-export const ROLE_KEY = 'vdibench.role';
+const RUN_ID_KEY = 'vdibench.runId';
+const ROLE_KEY = 'vdibench.role';
 
 /** The extraConfig entries a created VM carries. */
 export function markEntries(runId: string, role: VmRole): OptionValue[] {

@@ -33,7 +33,7 @@ export class VimUrlError extends VimError {
 }
 
 /** `scheme://user:pass@host/…` → `scheme://***@host/…`, also when the rest does not parse. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   const schemeEnd = url.indexOf('://');
   const authorityStart = schemeEnd >= 0 ? schemeEnd + 3 : 0;
   const rest = url.slice(authorityStart);
