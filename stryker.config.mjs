@@ -10,13 +10,17 @@ export default {
     'src/report/gate.ts',
     'src/contract/metric-catalog.ts',
     'src/report/summary.ts',
+    'src/report/statistics.ts',
+    'src/report/repeats.ts',
     'src/metrics/line-protocol.ts',
     'src/run-store/read.ts',
     'src/run-store/writer.ts',
     'src/report/csv.ts',
     'src/scenarios/strategies/*.ts',
     'src/scenarios/load.ts',
-    'src/drivers/vsphere/vim25/*.ts',
+    // vim25's pure XML layer; the client, methods and tasks need the vCenter simulator.
+    'src/drivers/vsphere/vim25/encoding.ts',
+    'src/drivers/vsphere/vim25/xml.ts',
   ],
   // Two cores are shared by the whole team.
   concurrency: 2,

@@ -281,6 +281,21 @@ ${shown.map(({ arm, desktop }) => `<tr><td>${escapeHtml(desktop.name)}</td><td>$
 </tbody></table>${failed.length > shown.length ? `<p class="muted">…and ${failed.length - shown.length} more in desktops.csv.</p>` : ''}`;
 }
 
+type ReportInfo = { title?: string; customer?: string; author?: string; notes?: string };
+const reportInfo = (model: ReportModel) => (model.record.scenario.report ?? {}) as ReportInfo;
+
+/** The scenario's `report.title` or `--title`; the scenario name otherwise. */
+function reportTitle(model: ReportModel): string {
+  return reportInfo(model).title ?? model.summary.scenario;
+}
+
+/** "Prepared for … by …" and the notes, when the scenario or the flags gave them. */
+function audienceLine(model: ReportModel): string {
+  const { customer, author, notes } = reportInfo(model);
+  const who = [customer ? `Prepared for ${customer}` : '', author ? `${customer ? 'by' : 'Prepared by'} ${author}` : ''].filter(Boolean).join(' ');
+  return `${who ? `<p id="audience"><strong>${escapeHtml(who)}</strong>${model.summary.scenario !== reportTitle(model) ? ` · scenario ${escapeHtml(model.summary.scenario)}` : ''}</p>` : ''}${notes ? `<p id="notes">${escapeHtml(notes)}</p>` : ''}`;
+}
+
 /** "Simulated — …" or "Measured on …": the first thing a reader must know about every number below. */
 function provenanceBadge(model: ReportModel): string {
   const { driver } = model.record;
@@ -585,12 +600,13 @@ export function renderHtml(model: ReportModel): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy([library, CHART_SCRIPT]))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`${summary.scenario} — vdibench report`)}</title>
+<title>${escapeHtml(`${reportTitle(model)} — vdibench report`)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 ${provenanceBadge(model)}
-<h1>${escapeHtml(summary.scenario)}</h1>
+<h1>${escapeHtml(reportTitle(model))}</h1>
+${audienceLine(model)}
 <p class="muted">${escapeHtml(record.scenario.description)}</p>
 <p class="muted">Run ${escapeHtml(summary.runId)} · ${escapeHtml(record.createdAt)} · driver ${escapeHtml(summary.driver)} (${escapeHtml(record.driver.inventory.cluster)}, ${record.driver.inventory.hosts.length} hosts) · status ${escapeHtml(summary.status)}</p>
 ${statusNote}

@@ -31,6 +31,8 @@ export interface LoadedScenarioFile {
 
 export interface ScenarioOverrides {
   desktops?: number;
+  /** --title, --customer, --author, --notes. */
+  report?: { title?: string; customer?: string; author?: string; notes?: string };
   repeat?: number;
   warmup?: number;
   profile?: string;
@@ -272,6 +274,7 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
     retryBackoffS: entry.retryBackoffS ?? fileDefaults.retryBackoffS ?? 5,
     maxFailedDesktops: entry.maxFailedDesktops ?? fileDefaults.maxFailedDesktops ?? 0,
     repeat: overrides.repeat ?? entry.repeat ?? fileDefaults.repeat ?? 1,
+    report: { ...fileDefaults.report, ...entry.report, ...definedOnly(overrides.report ?? {}) },
     warmup: overrides.warmup ?? entry.warmup ?? fileDefaults.warmup ?? 0,
     gate: {
       maxRegression: Object.fromEntries(Object.entries(entry.gate?.maxRegression ?? {}).map(([metric, value]) => [metric, toFraction(value)])),

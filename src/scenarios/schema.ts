@@ -50,6 +50,13 @@ const commonSettings = {
   retryBackoffS: z.number().min(0).max(3600),
   maxFailedDesktops: z.number().int().min(0).max(MAX_DESKTOPS),
   repeat: z.number().int().min(1).max(100),
+  /** For the report's first screen: who it is for and what it is. */
+  report: z.strictObject({
+    title: z.string().min(1).max(200),
+    customer: z.string().min(1).max(200),
+    author: z.string().min(1).max(200),
+    notes: z.string().min(1).max(4000),
+  }).partial(),
   warmup: z.number().int().min(0).max(10),
   faults: driverSections.faults.schema,
 };
@@ -78,7 +85,7 @@ const scenarioFileSchema = z.strictObject({
 }).partial({
   description: true, desktops: true, driver: true, seed: true, profile: true, namePrefix: true, keep: true,
   sampleIntervalS: true, timeScale: true, cluster: true, image: true, horizon: true, influx: true,
-  retries: true, retryBackoffS: true, maxFailedDesktops: true, faults: true, vsphere: true, repeat: true, warmup: true,
+  retries: true, retryBackoffS: true, maxFailedDesktops: true, faults: true, vsphere: true, repeat: true, warmup: true, report: true,
 });
 
 export const scenarioFileFormat = z.strictObject({
@@ -122,6 +129,8 @@ export interface Scenario extends ScenarioRecord, DriverSettings {
   repeat: number;
   /** Repetitions of each arm run first and left out of the statistics (a cold cache, a first-run effect). */
   warmup: number;
+  /** Title, customer, author and notes for the report's first screen (all optional). */
+  report: { title?: string; customer?: string; author?: string; notes?: string };
 }
 
 export const resolvedScenarioSchema = z.strictObject({
@@ -146,6 +155,7 @@ export const resolvedScenarioSchema = z.strictObject({
   maxFailedDesktops: commonSettings.maxFailedDesktops,
   repeat: commonSettings.repeat,
   warmup: commonSettings.warmup,
+  report: commonSettings.report,
   faults: driverSections.faults.schema,
   vsphere: driverSections.vsphere.schema,
   gate: z.strictObject({

@@ -23,6 +23,10 @@ export interface RunArgs extends InfluxArgs, VsphereArgs {
   desktops?: number;
   repeat?: number;
   warmup?: number;
+  title?: string;
+  customer?: string;
+  author?: string;
+  notes?: string;
   profile?: string;
   driver?: string;
   seed?: number;
@@ -64,7 +68,12 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
     .option('allow-different', { type: 'boolean', describe: 'gate: compare with a baseline whose desktops or parameters differ (refused otherwise)' })
     .option('junit', { type: 'string', describe: 'gate: write the checks as JUnit XML to this file (one test case per arm and metric)' })
     .group(['desktops', 'set', 'out', 'json', 'quiet', 'strict', 'repeat', 'warmup', 'profile', 'seed', 'driver'], 'Run:')
+    .option('title', { type: 'string', describe: 'report: a title for the first screen (default: the scenario name)' })
+    .option('customer', { type: 'string', describe: 'report: who the report is for' })
+    .option('author', { type: 'string', describe: 'report: who made it' })
+    .option('notes', { type: 'string', describe: 'report: a paragraph of context shown under the title' })
     .group(['name-prefix', 'keep', 'time-scale'], 'VMs and pacing:')
+    .group(['title', 'customer', 'author', 'notes'], 'Report:')
     .group(['baseline', 'max-regression', 'max-change', 'allow-different', 'junit'], 'Regression gate:')
     .example('$0 run composer-vs-instant --desktops 100', 'both methods, 100 desktops each, on the simulated cluster')
     .example('$0 run composer-vs-instant --set cluster.hosts=8 --set image.usedGB=40', 'the same on 8 hosts with a 40 GB image')
@@ -95,6 +104,7 @@ export async function runCommand(args: RunArgs, reshape: (scenario: Scenario) =>
     desktops: args.desktops,
     repeat: args.repeat,
     warmup: args.warmup,
+    report: { title: args.title, customer: args.customer, author: args.author, notes: args.notes },
     profile: args.profile,
     driver: args.driver,
     seed: args.seed,
