@@ -72,4 +72,10 @@ if (which('sh', ['-c', 'command -v go && test -d /usr/share/gocode/src/github.co
   console.log(`vSphere driver against govmomi's simulator (tasks complete at once there: this measures the harness and the SOAP path):`);
   console.log(`  ${vsphere.clones} linked clones + power-on at concurrency ${vsphere.concurrency}: ${vsphere.cloneS.toFixed(2)} s, ${vsphere.opsPerS.toFixed(0)} operations/s`);
   console.log(`  one metrics round (one QueryPerf) for ${vsphere.hosts} hosts: ${vsphere.roundMs.toFixed(1)} ms (${vsphere.samplesPerRound.toFixed(0)} samples)`);
+  const versus = measure('vsphere-vs-govmomi.mjs', ['100', '8', '3']);
+  console.log(`  vs govmomi's Go client, same simulator (8 hosts, TLS), same run, ${versus.desktops} desktops (linked clone, power on, off, on) at concurrency ${versus.concurrency}, median of ${versus.rounds} alternating rounds:`);
+  console.log(`    vdibench ${versus.vdibenchDesktopsPerS.toFixed(1)} desktops/s, govmomi ${versus.govmomiDesktopsPerS.toFixed(1)} desktops/s: ${versus.ratio.toFixed(2)}x`);
+  const calls = (perDesktop) => Object.entries(perDesktop).map(([method, count]) => `${method} ${Number(count.toFixed(2))}`).join(', ');
+  console.log(`    calls per desktop: vdibench ${calls(versus.vdibenchCallsPerDesktop)}; govmomi ${calls(versus.govmomiCallsPerDesktop)}`);
+  console.log(`target: >= 0.8x govmomi's desktops/s: ${versus.ratio.toFixed(2)}x ${target(versus.ratio >= 0.8)}`);
 }

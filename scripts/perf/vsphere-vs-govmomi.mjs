@@ -9,11 +9,12 @@
 // usage: node scripts/perf/vsphere-vs-govmomi.mjs [desktops=100] [concurrency=8] [rounds=3]
 // Prints one JSON line. Binaries are built into a temporary folder, never in the tree.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
+import { Agent, request } from 'undici';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { VsphereDriver } = await import(path.join(root, 'dist/drivers/vsphere/vsphere-driver.js'));
@@ -35,12 +36,8 @@ process.on('exit', () => {
 });
 const url = await new Promise((resolve) => sim.stdout.on('data', (chunk) => { const match = /VCSIM_URL=(\S+)/.exec(String(chunk)); if (match) resolve(match[1]); }));
 const statsUrl = new URL('/vdibench/stats', url);
-// The simulator's certificate is for 127.0.0.1 and this is loopback: no secret travels.
-const stats = async (reset) => {
-  const { request, Agent } = await import('undici');
-  const response = await request(`${statsUrl}${reset ? '?reset=1' : ''}`, { dispatcher: new Agent({ connect: { rejectUnauthorized: false } }) });
-  return response.body.json();
-};
+const statsAgent = new Agent({ connect: { ca: readFileSync(cert, 'utf8') } });
+const stats = async (reset) => (await request(`${statsUrl}${reset ? '?reset=1' : ''}`, { dispatcher: statsAgent })).body.json();
 
 async function vdibenchRound(round) {
   const driver = new VsphereDriver({ url, user: 'vdibench', password: 'vdibench-pass', caFile: cert, goldenImage: 'golden-win10', snapshot: 'base', readyWhen: 'powered-on', readyTimeoutS: 60 }, { runId: 'perf', needsInstantClone: false });
@@ -65,12 +62,20 @@ async function vdibenchRound(round) {
 
 function govmomiRound(round) {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(dir, 'govmomi-ref'), ['-url', url, '-ca', cert, '-desktops', String(desktops), '-concurrency', String(concurrency), '-prefix', `govmomi-ref-${round}-`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(dir, 'govmomi-ref'), ['-url', url, '-ca', cert, '-desktops', String(desktops), '-concurrency', String(concurrency), '-prefix', `govmomi-ref-${round}-`], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (chunk) => { out += chunk; });
+    let result;
+    child.stdout.on('data', async (chunk) => {
+      out += chunk;
+      if (result || !out.includes('\n')) return;
+      result = JSON.parse(out.trim());
+      // The timed part is over: its calls, then let it tear down.
+      result.calls = (await stats(true)).calls;
+      child.stdin.end('\n');
+    });
     child.stderr.on('data', (chunk) => { err += chunk; });
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`govmomi-ref: ${err}`))));
+    child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`govmomi-ref: ${err}`))));
   });
 }
 
@@ -80,8 +85,8 @@ for (let round = 1; round <= rounds; round++) {
   ours.push(await vdibenchRound(round));
   await stats(true);
   theirs.push(await govmomiRound(round));
-  if (round === 1) theirs[0].calls = (await stats(true)).calls;
 }
+sim.kill('SIGTERM');
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const perDesktop = (calls) => Object.fromEntries(Object.entries(calls).filter(([method]) => method).sort().map(([method, count]) => [method, count / desktops]));
 const vdibench = median(ours.map((r) => r.desktopsPerS));
@@ -93,3 +98,4 @@ console.log(JSON.stringify({
   vdibenchCallsPerDesktop: perDesktop(ours[0].calls), govmomiCallsPerDesktop: perDesktop(theirs[0].calls),
   vdibenchLogins: ours[0].logins, vdibenchMaxLiveFilters: ours[0].maxLiveFilters,
 }));
+await statsAgent.close();

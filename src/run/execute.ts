@@ -184,7 +184,7 @@ async function openRunFolder(options: ExecuteOptions, driver: HypervisorDriver, 
   const sinks: Sink[] = [...(options.extraSinks ?? [])];
   if (options.influx) {
     sinks.unshift(new InfluxSink(createTransport(options.influx.settings), {
-      undeliveredPath: runFilePath(runDir, 'undeliveredLineProtocol'), warn: options.influx.warn, closeTimeoutMs: options.influx.closeTimeoutMs,
+      undeliveredPath: runFilePath(runDir, 'undeliveredLineProtocol'), warn: options.influx.warn, closeTimeoutMs: options.influx.closeTimeoutMs, signal: options.signal,
     }));
   }
   const desktops = scenario.arms.reduce((sum, arm) => sum + arm.desktops, 0);

@@ -140,6 +140,7 @@ export function parseScenarioText(bytes: Buffer | string, displayPath: string, a
   }
   const loaded: LoadedScenarioFile = { displayPath, absolutePath, content: parsed.data, document, lineCounter };
   checkArmNames(loaded);
+  checkProfiles(loaded);
   checkGates(loaded);
   return loaded;
 }
@@ -201,6 +202,21 @@ function toFraction(value: number | string): number {
 
 function yamlReason(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/** A profile named in the file must exist; the error points at it (file:line:column). */
+function checkProfiles(loaded: LoadedScenarioFile): void {
+  const known = Object.keys(profiles);
+  const places: [PathKey[], string | undefined][] = [
+    [['defaults', 'profile'], loaded.content.defaults?.profile],
+    ...Object.entries(loaded.content.scenarios).map(([name, entry]): [PathKey[], string | undefined] => [['scenarios', name, 'profile'], entry.profile]),
+  ];
+  for (const [where, name] of places) {
+    if (name === undefined || Object.hasOwn(profiles, name)) continue;
+    const { line, col } = position(loaded.document, loaded.lineCounter, where);
+    const guess = closest(name, known);
+    throw new InputError(`${loaded.displayPath}:${line}:${col}: unknown profile "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${known.join(', ')}`);
+  }
 }
 
 function checkArmNames(loaded: LoadedScenarioFile): void {

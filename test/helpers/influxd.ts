@@ -28,6 +28,9 @@ export interface Influxd {
   port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freeze the server (SIGSTOP) and thaw it (SIGCONT). */
+  pause(): void;
+  resume(): void;
   /** Run an InfluxQL query; returns the parsed JSON. */
   query(q: string, db?: string, auth?: { user: string; password: string }): Promise<InfluxQueryResult>;
 }
@@ -104,8 +107,12 @@ bind-address = "127.0.0.1:${rpcPort}"
     return (await response.json()) as InfluxQueryResult;
   };
 
+  // SIGSTOP / SIGCONT: a server that accepts connections and then answers nothing (a stall).
+  const pause = () => { child?.kill('SIGSTOP'); };
+  const resume = () => { child?.kill('SIGCONT'); };
+
   await start();
-  return { url, port, stop, start, query };
+  return { url, port, stop, start, query, pause, resume };
 }
 
 /** Point counts per measurement in a database. */

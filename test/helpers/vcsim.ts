@@ -4,9 +4,10 @@
  * credentials. Under CI a missing toolchain fails the test.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Agent, request } from 'undici';
 import { repoRoot, tempDir, underCi } from './cli.js';
 
 const GOPATH = '/usr/share/gocode';
@@ -22,7 +23,7 @@ function buildVcsim(): string {
   const source = path.join(repoRoot, 'test', 'vcsim');
   const outDir = path.join(tmpdir(), 'vdibench-vcsim');
   mkdirSync(outDir, { recursive: true });
-  const binary = path.join(outDir, `vcsim-${Math.floor(statSync(path.join(source, 'main.go')).mtimeMs)}`);
+  const binary = path.join(outDir, `vcsim-${Math.floor(Math.max(...['main.go', 'observe.go'].map((file) => statSync(path.join(source, file)).mtimeMs)))}`);
   if (!existsSync(binary)) {
     const partial = `${binary}.${process.pid}.tmp`;
     const result = spawnSync('go', ['build', '-o', partial, '.'], {
@@ -43,9 +44,27 @@ export interface Vcsim {
   resume(): void;
   /** End every session on the server (main.go's SIGUSR1: SessionManager.TerminateSession); how many it ended. */
   terminateSessions(): Promise<number>;
+  /** What the simulator counted (test/vcsim/observe.go); `reset` starts the counts over after reading them. */
+  stats(reset?: boolean): Promise<VcsimStats>;
   /** The environment and flags that point bench at this simulator. */
   env: NodeJS.ProcessEnv;
   flags: string[];
+}
+
+/** test/vcsim/observe.go's counts, from the simulator's side. */
+export interface VcsimStats {
+  /** SOAP calls per method. */
+  calls: Record<string, number>;
+  /** Successful Logins. */
+  logins: number;
+  /** Property filters alive (CreateFilter minus DestroyPropertyFilter since the last reset), and the most at once. */
+  liveFilters: number;
+  maxLiveFilters: number;
+  /** Delayed tasks in flight now, and the most at once per method. */
+  inFlight: number;
+  maxInFlight: Record<string, number>;
+  /** Every delayed task that ended: method, start and end (ms since the epoch). */
+  tasks: { method: string; startMs: number; endMs: number }[];
 }
 
 export interface VcsimOptions {
@@ -53,7 +72,13 @@ export interface VcsimOptions {
   hosts?: number;
   /** Delay of SOAP methods, in ms (the simulator's DelayConfig.MethodDelay), e.g. { CloneVM_Task: 300 }. */
   methodDelayMs?: Record<string, number>;
+  /** How long tasks of these methods take, in ms (test/vcsim/observe.go), e.g. { CloneVM_Task: 1500 }. */
+  taskDelayMs?: Record<string, number>;
+  /** Jitter of every delay, as a coefficient of variation (0.1: 10 %). */
+  delayJitter?: number;
 }
+
+const delayList = (delays: Record<string, number>) => Object.entries(delays).map(([method, ms]) => `${method}=${ms}`).join(',');
 
 export async function startVcsim(options: VcsimOptions = {}): Promise<Vcsim> {
   const binary = buildVcsim();
@@ -62,7 +87,9 @@ export async function startVcsim(options: VcsimOptions = {}): Promise<Vcsim> {
   const child: ChildProcess = spawn(binary, [
     '-listen', '127.0.0.1:0', '-user', VCSIM_USER, '-password', VCSIM_PASSWORD, '-cert-out', certFile,
     '-api-version', options.apiVersion ?? '7.0', '-hosts', String(options.hosts ?? 4),
-    ...(options.methodDelayMs ? ['-method-delay', Object.entries(options.methodDelayMs).map(([method, ms]) => `${method}=${ms}`).join(',')] : []),
+    ...(options.methodDelayMs ? ['-method-delay', delayList(options.methodDelayMs)] : []),
+    ...(options.taskDelayMs ? ['-task-delay', delayList(options.taskDelayMs)] : []),
+    ...(options.delayJitter ? ['-delay-jitter', String(options.delayJitter)] : []),
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -78,12 +105,19 @@ export async function startVcsim(options: VcsimOptions = {}): Promise<Vcsim> {
     child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     child.once('exit', (code) => reject(new Error(`vcsim exited (${code}): ${output}`)));
   });
+  const statsAgent = new Agent({ connect: { ca: readFileSync(certFile, 'utf8') } });
   return {
     url,
     certFile,
     env: { VSPHERE_URL: url, VSPHERE_USER: VCSIM_USER, VSPHERE_PASSWORD: VCSIM_PASSWORD },
     flags: ['--driver', 'vsphere', '--golden-image', 'golden-win10', '--snapshot', 'base', '--ca', certFile, '--ready-when', 'powered-on'],
+    stats: async (reset = false) => {
+      const response = await request(`${new URL('/vdibench/stats', url).toString()}${reset ? '?reset=1' : ''}`, { dispatcher: statsAgent });
+      const stats = await response.body.json() as VcsimStats;
+      return { ...stats, tasks: stats.tasks ?? [] };
+    },
     stop: async () => {
+      await statsAgent.close();
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGCONT'); // a paused server handles no SIGTERM

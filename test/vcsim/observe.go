@@ -2,7 +2,8 @@
 //
 // observer wraps the simulator's HTTP handler (server.Config.Handler):
 //   - it counts SOAP calls per method, successful Logins, and the property filters alive
-//     (CreateFilter minus DestroyPropertyFilter, with the maximum reached);
+//     (CreateFilter minus DestroyPropertyFilter since the last reset, with the maximum
+//     reached; a filter that ends with its session or collector is not seen to end);
 //   - with -task-delay Method=ms (and -delay-jitter), a task that method starts completes
 //     only after that delay: the call is served by the simulator as usual (its task ends
 //     inside the call, in govmomi 0.24), then the client is given, instead of that task, a
@@ -64,7 +65,8 @@ func newObserver(inner http.Handler, taskDelay map[string]int, jitter float64) *
 func (o *observer) reset() {
 	o.calls = map[string]int{}
 	o.logins = 0
-	o.maxLiveFilters = o.liveFilters
+	o.liveFilters = 0
+	o.maxLiveFilters = 0
 	o.inFlight = map[string]int{}
 	o.maxInFlight = map[string]int{}
 	o.tasks = nil
@@ -107,7 +109,8 @@ func (o *observer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case "CreateFilter":
 			o.liveFilters++
 			if o.liveFilters > o.maxLiveFilters {
-				o.maxLiveFilters = o.liveFilters
+				o.liveFilters = 0
+	o.maxLiveFilters = 0
 			}
 		case "DestroyPropertyFilter":
 			o.liveFilters--

@@ -3,13 +3,15 @@
 // packages) does the per-desktop work of a Composer-style desktop — linked clone from the
 // golden image's snapshot (marked with extraConfig and an annotation, as vdibench's), power
 // on, power off, power on — for N desktops at concurrency K, and prints one JSON line
-// with the time taken. The desktops are then destroyed (not timed).
+// with the time taken, waits for a line on stdin (the caller reads the simulator's
+// counts meanwhile), then destroys the desktops (not timed).
 //
 // Build: GO111MODULE=off GOPATH=/usr/share/gocode go build -o /tmp/x/govmomi-ref .
 // (into a temporary folder: no binary is committed).
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -129,6 +131,10 @@ func main() {
 		log.Fatal(err)
 	}
 
+	check(json.NewEncoder(os.Stdout).Encode(map[string]interface{}{"desktops": *desktops, "concurrency": *concurrency, "seconds": seconds, "desktopsPerS": float64(*desktops) / seconds}))
+	// The caller reads the simulator's counts, then says go on (a line on stdin, or its end).
+	_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
+
 	// Not timed: leave the simulator as it was.
 	var teardown sync.WaitGroup
 	limit := make(chan struct{}, *concurrency)
@@ -146,7 +152,6 @@ func main() {
 		}(clone)
 	}
 	teardown.Wait()
-	check(json.NewEncoder(os.Stdout).Encode(map[string]interface{}{"desktops": *desktops, "concurrency": *concurrency, "seconds": seconds, "desktopsPerS": float64(*desktops) / seconds}))
 }
 
 func check(err error) {

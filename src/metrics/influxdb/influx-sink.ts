@@ -21,9 +21,14 @@ export interface InfluxSinkOptions {
   maxQueuedLines?: number;
   /** How long close() keeps trying to deliver what is queued. */
   closeTimeoutMs?: number;
+  /** The run's interruption (Ctrl-C): close() then gives up within a couple of seconds. */
+  signal?: AbortSignal;
   maxBackoffMs?: number;
   warn?: (message: string) => void;
 }
+
+/** How long closing keeps delivering after Ctrl-C. */
+const INTERRUPTED_CLOSE_MS = 2000;
 
 export class InfluxSink implements Sink {
   readonly name = 'influxdb';
@@ -69,16 +74,22 @@ export class InfluxSink implements Sink {
     if (this.queue.length >= this.batchLines) this.pump();
   }
 
-  async flush(): Promise<void> {
-    await this.sending;
-  }
+  /**
+   * Returns at once: delivery goes on in the sink's own loop, and every point is in metrics.lp
+   * anyway. A stalled InfluxDB must never stall the run between arms; close() bounds the last wait.
+   */
+  async flush(): Promise<void> {}
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    const deadline = Date.now() + (this.options.closeTimeoutMs ?? 15_000);
+    // After Ctrl-C, a couple of seconds at most: what is not delivered stays in the run folder for bench push.
+    const timeoutMs = this.options.signal?.aborted ? Math.min(INTERRUPTED_CLOSE_MS, this.options.closeTimeoutMs ?? 15_000) : this.options.closeTimeoutMs ?? 15_000;
+    const deadline = Date.now() + timeoutMs;
+    const untilDeadline = (work: Promise<void> | undefined) =>
+      Promise.race([work, new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref())]);
     while ((this.queue.length > 0 || this.sending) && !this.fatal && Date.now() < deadline) {
       if (this.sending) {
-        await this.sending;
+        await untilDeadline(this.sending);
         continue;
       }
       const waitMs = this.backoffUntilMs - Date.now();
@@ -86,7 +97,11 @@ export class InfluxSink implements Sink {
       if (Date.now() >= deadline) break;
       this.pump();
     }
-    await this.sending;
+    // A request still hanging past the deadline is cut by the transport's close; its lines go to the spill file.
+    if (this.sending) {
+      await this.transport.close().catch(() => undefined);
+      await this.sending.catch(() => undefined);
+    }
     if (this.queue.length > 0) this.spillOldest(this.queue.length);
     if (this.spill) {
       this.spill.end();

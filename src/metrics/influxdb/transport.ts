@@ -26,6 +26,7 @@ export interface InfluxTransport {
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
+const PING_TIMEOUT_MS = 3_000;
 
 function networkError(target: string, error: unknown): InfluxError {
   const failure = error as { code?: string; message?: string; name?: string; cause?: { code?: string; message?: string } };
@@ -58,25 +59,29 @@ function statusError(target: string, status: number, body: string): InfluxError 
 export class Influx1Transport implements InfluxTransport {
   readonly target: string;
   private readonly authorization: string | undefined;
+  /** Aborts requests still in flight when the transport closes: a stalled server never holds the process. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly settings: Extract<InfluxSettings, { version: 1 }>) {
     this.target = describeTarget(settings);
     this.authorization = settings.user ? `Basic ${Buffer.from(`${settings.user}:${settings.password ?? ''}`).toString('base64')}` : undefined;
   }
 
-  private async request(pathAndQuery: string, body?: string): Promise<Response> {
+  private async request(pathAndQuery: string, body?: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.authorization) headers.authorization = this.authorization;
     if (body !== undefined) headers['content-type'] = 'text/plain; charset=utf-8';
     try {
-      return await fetch(`${this.settings.url}${pathAndQuery}`, { method: body === undefined ? 'GET' : 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.closing.signal]);
+      return await fetch(`${this.settings.url}${pathAndQuery}`, { method: body === undefined ? 'GET' : 'POST', headers, body, signal });
     } catch (error) {
       throw networkError(this.target, error);
     }
   }
 
   async prepare(): Promise<void> {
-    const ping = await this.request('/ping');
+    // A short ping: a stalled server must not hold the run's start; it is then retried like a down one.
+    const ping = await this.request('/ping', undefined, PING_TIMEOUT_MS);
     if (ping.status !== 204 && ping.status !== 200) throw statusError(this.target, ping.status, await ping.text());
     // CREATE DATABASE is idempotent. Without admin rights it answers 403: the database may
     // still exist, and the first write will tell.
@@ -109,7 +114,9 @@ export class Influx1Transport implements InfluxTransport {
     throw statusError(this.target, response.status, await response.text());
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closing.abort();
+  }
 }
 
 class Influx2Transport implements InfluxTransport {

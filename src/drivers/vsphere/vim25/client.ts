@@ -1,5 +1,6 @@
 /**
- * The vim25 SOAP transport and session, over fetch (undici, for TLS settings).
+ * The vim25 SOAP transport and session, over undici's request() on one keep-alive Agent
+ * (TLS settings, at most `MAX_CONNECTIONS` sockets).
  *
  * Why not node-vsphere-soap: a 2015 alpha that fetches the WSDL from the server (many do not
  * serve it) and weakens TLS. This client needs no WSDL (types.ts holds the schema of what
@@ -18,7 +19,7 @@
  * processed (no connection, 503).
  */
 import { readFileSync } from 'node:fs';
-import { Agent, fetch } from 'undici';
+import { Agent, request as httpRequest } from 'undici';
 import { encodeRequest } from './encoding.js';
 import {
   VimCaFileError,
@@ -50,6 +51,8 @@ export interface VimConnection {
 }
 
 const REQUEST_TIMEOUT_MS = 120_000;
+/** Sockets to vCenter at most (one session over all of them); more calls than this wait for a free one. */
+const MAX_CONNECTIONS = 32;
 /** Logout at the end of a run must not hold the exit for long when vCenter is stalled. */
 const LOGOUT_TIMEOUT_MS = 5_000;
 const DEFAULT_RETRY_BUDGET_MS = 60_000;
@@ -118,6 +121,7 @@ export class VimClient {
   private content: ServiceContent | undefined;
   private epoch = 0;
   private renewing: Promise<void> | undefined;
+  private readonly calls = new Map<MethodName, number>();
 
   constructor(private readonly connection: VimConnection) {
     this.endpoint = sdkEndpoint(connection.url);
@@ -132,8 +136,17 @@ export class VimClient {
     this.agent = new Agent({
       connect: { rejectUnauthorized: !connection.insecure, ...(ca ? { ca } : {}) },
       keepAliveTimeout: 30_000,
-      connections: 32,
+      connections: MAX_CONNECTIONS,
     });
+  }
+
+  /** SOAP requests sent so far, per method (every try counts): how many calls a run costs (docs/VSPHERE.md). */
+  get callCounts(): Record<string, number> {
+    return Object.fromEntries(this.calls);
+  }
+
+  private count(method: MethodName): void {
+    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
   }
 
   /** Counts the logins: it changes whenever a new session replaces the last (session-bound state must be rebuilt). */
@@ -241,32 +254,32 @@ export class VimClient {
       soapaction: `urn:vim25/${this.content?.about.apiVersion ?? '6.5'}`,
     };
     if (this.cookie) headers.cookie = this.cookie;
-    let response;
-    try {
-      response = await fetch(this.endpoint, {
-        method: 'POST', headers, body: envelope(encodeRequest(method, request)), dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw connectionError(this.endpoint, error, this.connection.caFile);
-    }
-    const setCookie = response.headers.get('set-cookie');
-    const session = setCookie ? /vmware_soap_session=("[^"]*"|[^;]*)/.exec(setCookie) : null;
-    if (session) this.cookie = `vmware_soap_session=${session[1]}`;
+    this.count(method);
+    let status: number;
     let text: string;
     try {
-      text = await response.text();
+      // undici's request(), not fetch(): no web streams or abort signal per call (fetch cost
+      // more CPU than the XML on both ends, see docs/VSPHERE.md "Performance").
+      const response = await httpRequest(this.endpoint, {
+        method: 'POST', headers, body: envelope(encodeRequest(method, request)), dispatcher: this.agent, headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+      });
+      status = response.statusCode;
+      const setCookie = response.headers['set-cookie'];
+      const session = setCookie ? /vmware_soap_session=("[^"]*"|[^;]*)/.exec(Array.isArray(setCookie) ? setCookie.join('; ') : setCookie) : null;
+      if (session) this.cookie = `vmware_soap_session=${session[1]}`;
+      // An error while the answer comes in is the connection breaking (or timing out).
+      text = await response.body.text();
     } catch (error) {
-      // The connection broke (or timed out) while the answer came in.
       throw connectionError(this.endpoint, error, this.connection.caFile);
     }
     let roots: XmlElement[];
     try {
       roots = parseXml(text);
     } catch {
-      throw new VimProtocolError(this.endpoint, response.status, 'not-soap');
+      throw new VimProtocolError(this.endpoint, status, 'not-soap');
     }
     const soapBody = childrenNamed(roots.find((root) => root.name === 'Envelope'), 'Body')[0];
-    if (!soapBody) throw new VimProtocolError(this.endpoint, response.status, 'no-soap-body');
+    if (!soapBody) throw new VimProtocolError(this.endpoint, status, 'no-soap-body');
     const [fault] = childrenNamed(soapBody, 'Fault');
     if (fault) throw toFault(fault);
     return childrenNamed(soapBody, `${method}Response`)[0] ?? { name: `${method}Response`, attributes: {}, children: [], text: '' };
@@ -281,9 +294,13 @@ function toFault(fault: XmlElement): VimFault {
   return new VimFault(faultType, message || faultType);
 }
 
+/** undici's timeouts of a request that got no (complete) answer in time. */
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 function connectionError(endpoint: string, error: unknown, caFile: string | undefined): VimConnectionError | VimTlsError {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const code = cause?.code ?? (error as { name?: string })?.name ?? 'error';
+  const failure = error as { code?: string; name?: string; cause?: { code?: string } } | undefined;
+  const raw = failure?.code ?? failure?.cause?.code ?? failure?.name ?? 'error';
+  const code = TIMEOUT_CODES.has(raw) ? 'TimeoutError' : raw;
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) return new VimTlsError(endpoint, code, caFile);
   return new VimConnectionError(endpoint, code);
 }

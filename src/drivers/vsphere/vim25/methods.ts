@@ -67,6 +67,14 @@ export async function destroyView(client: VimClient, view: MoRef): Promise<void>
   await client.invoke('DestroyView', { _this: view });
 }
 
+export function createListView(client: VimClient, viewManager: MoRef, objects: MoRef[]): Promise<MoRef> {
+  return returnRef(client, 'CreateListView', { _this: viewManager, obj: objects });
+}
+
+export async function modifyListView(client: VimClient, view: MoRef, change: { add?: MoRef[]; remove?: MoRef[] }): Promise<void> {
+  await client.invoke('ModifyListView', { _this: view, ...change });
+}
+
 export async function retrievePropertiesEx(client: VimClient, collector: MoRef, specSet: PropertyFilterSpec[], options: RetrieveOptions = {}): Promise<RetrieveResult | undefined> {
   return decodeReturn<RetrieveResult>(await client.invoke('RetrievePropertiesEx', { _this: collector, specSet, options }), 'RetrieveResult');
 }

@@ -287,6 +287,8 @@ const REQUEST_TYPES = {
   Logout: ['_this:ManagedObjectReference'],
   CreateContainerView: ['_this:ManagedObjectReference', 'container:ManagedObjectReference', 'type:string[]', 'recursive:boolean'],
   DestroyView: ['_this:ManagedObjectReference'],
+  CreateListView: ['_this:ManagedObjectReference', 'obj:ManagedObjectReference[]'],
+  ModifyListView: ['_this:ManagedObjectReference', 'add:ManagedObjectReference[]', 'remove:ManagedObjectReference[]'],
   RetrievePropertiesEx: ['_this:ManagedObjectReference', 'specSet:PropertyFilterSpec[]', 'options:RetrieveOptions'],
   ContinueRetrievePropertiesEx: ['_this:ManagedObjectReference', 'token:string'],
   CreateFilter: ['_this:ManagedObjectReference', 'spec:PropertyFilterSpec', 'partialUpdates:boolean'],
