@@ -104,6 +104,8 @@ export interface RunRecord {
   arms: ArmRecord[];
   /** What each sink beside the run store delivered (InfluxDB...). */
   sinks?: SinkReport[];
+  /** The InfluxDB the run streamed to (url, db or org/bucket, user; never a secret), for `bench push`. */
+  influx?: Record<string, string>;
   summary?: RunSummary;
 }
 

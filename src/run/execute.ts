@@ -14,7 +14,7 @@ import type { Inventory } from '../contract/cluster.js';
 import { SinkFanout } from '../metrics/fanout.js';
 import { InfluxSink } from '../metrics/influxdb/influx-sink.js';
 import { createTransport } from '../metrics/influxdb/transport.js';
-import type { InfluxSettings } from '../metrics/influxdb/config.js';
+import { publicTarget, type InfluxSettings } from '../metrics/influxdb/config.js';
 import type { ReportModel } from '../report/model.js';
 import { createRunFolder, makeRunId, removeRunFolder, writeRunRecord } from '../run-store/folder.js';
 import { runFilePath } from '../run-store/layout.js';
@@ -207,6 +207,7 @@ async function openRunFolder(options: ExecuteOptions, driver: HypervisorDriver, 
     scenarioFile: options.scenarioFile,
     scenario,
     driver: { name: driver.name, inventory, ...calibrationOf(scenario, driver) },
+    ...(options.influx ? { influx: publicTarget(options.influx.settings) as Record<string, string> } : {}),
     arms: [],
   };
   try {

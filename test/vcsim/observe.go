@@ -110,7 +110,7 @@ func (o *observer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			o.liveFilters++
 			if o.liveFilters > o.maxLiveFilters {
 				o.liveFilters = 0
-	o.maxLiveFilters = 0
+				o.maxLiveFilters = 0
 			}
 		case "DestroyPropertyFilter":
 			o.liveFilters--

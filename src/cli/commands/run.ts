@@ -177,6 +177,13 @@ export async function runCommand(args: RunArgs, reshape: (scenario: Scenario) =>
   if (gateResult) await storeGateResult(executed.runDir, model, gateResult);
   if (args.json) process.stdout.write(JSON.stringify(summary) + '\n');
   if (summary.status !== 'completed') return EXIT_RUN_FAILED;
+  // InfluxDB answered and refused (credentials, a read-only user, no database): the run is whole
+  // in its folder, but what the user asked for did not happen; that is not a success.
+  const refused = (record.sinks ?? []).filter((report) => report.error !== undefined);
+  if (refused.length > 0) {
+    for (const report of refused) stderr.write(`bench: ${report.name} at ${report.target} refused the points: ${report.error}; the run completed and every point is in its folder: bench push ${shownDir} once this is fixed\n`);
+    return EXIT_RUN_FAILED;
+  }
   if (gateResult && !gateResult.passed) return EXIT_REGRESSION;
   if (args.strict && (summary.warnings?.length ?? 0) > 0) {
     stderr.write(`--strict: ${summary.warnings!.length} warning(s); exit 1\n`);

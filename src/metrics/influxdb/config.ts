@@ -18,6 +18,13 @@ export interface InfluxFileSettings {
 
 export type InfluxFlags = InfluxFileSettings;
 
+/** Where points went, without any secret: kept in run.json so `bench push <run-dir>` needs no flags. */
+export function publicTarget(settings: InfluxSettings): InfluxFileSettings {
+  return settings.version === 1
+    ? { url: settings.url, db: settings.db, ...(settings.retentionPolicy ? { retentionPolicy: settings.retentionPolicy } : {}), ...(settings.user ? { user: settings.user } : {}) }
+    : { url: settings.url, org: settings.org, bucket: settings.bucket };
+}
+
 export type InfluxSettings =
   | { version: 1; url: string; db: string; retentionPolicy?: string; user?: string; password?: string }
   | { version: 2; url: string; org: string; bucket: string; token: string };

@@ -41,6 +41,8 @@ export class InfluxSink implements Sink {
   private rejectedBatches = 0;
   private fatal: InfluxError | undefined;
   private warnedDown = false;
+  /** The database was re-created once after a 404 (a restarted server). */
+  private recreated = false;
   private delivered = 0;
   private spilled = 0;
   private spill: WriteStream | undefined;
@@ -110,7 +112,7 @@ export class InfluxSink implements Sink {
     await this.transport.close();
     if (this.spilled > 0) {
       this.warn(`InfluxDB: ${this.spilled} of ${this.spilled + this.delivered} points were not delivered to ${this.transport.target}${this.fatal ? ` (${this.fatal.message})` : ''}; `
-        + `they are in ${this.options.undeliveredPath}, and every point is in metrics.lp: send them later with \`bench push ${path.dirname(this.options.undeliveredPath)}\``);
+        + `they are in ${this.options.undeliveredPath}, and every point is in metrics.lp: send them later with \`bench push ${path.dirname(this.options.undeliveredPath)}\` (it knows the target; secrets from the environment as for the run)`);
     }
   }
 
@@ -131,7 +133,7 @@ export class InfluxSink implements Sink {
     if (this.sending || this.fatal || this.queue.length === 0) return;
     if (Date.now() < this.backoffUntilMs) return;
     this.inflight = this.queue.splice(0, this.batchLines);
-    this.sending = this.transport.write(this.inflight).then(
+    const sending: Promise<void> = this.transport.write(this.inflight).then(
       () => {
         this.delivered += this.inflight.length;
         this.inflight = [];
@@ -153,6 +155,19 @@ export class InfluxSink implements Sink {
         // Back to the front of the queue: order is kept, nothing is lost.
         this.queue = this.inflight.concat(this.queue);
         this.inflight = [];
+        if (error instanceof InfluxError && error.status === 404 && this.transport.createsDatabase && !this.recreated) {
+          // The database was there when the run started: a server restarted on a fresh data
+          // folder has lost it. Create it again (once) and go on.
+          this.recreated = true;
+          const recreating: Promise<void> = this.transport.prepare().then(
+            () => this.warn(`InfluxDB at ${this.transport.target} had lost the database; created it again, delivery goes on`),
+            (again: unknown) => { this.fatal = again instanceof InfluxError ? again : error; },
+          ).finally(() => {
+            if (this.sending === recreating) this.sending = undefined;
+          });
+          this.sending = recreating;
+          return;
+        }
         if (error instanceof InfluxError && !error.retryable) {
           this.fatal = error;
           this.warn(`${error.message}; the run goes on, points are kept in the run folder${error.hint ? ` (${error.hint})` : ''}`);
@@ -161,9 +176,11 @@ export class InfluxSink implements Sink {
         }
       },
     ).finally(() => {
-      this.sending = undefined;
+      // Unless the failure handler started the database's re-creation in its place.
+      if (this.sending === sending) this.sending = undefined;
       if (this.queue.length >= this.batchLines) this.pump();
     });
+    this.sending = sending;
   }
 
   private noteFailure(error: unknown): void {

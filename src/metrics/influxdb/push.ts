@@ -4,10 +4,12 @@
  * point with the same series and timestamp, so pushing a run twice leaves no duplicates.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { InfluxError, type InfluxTransport } from './transport.js';
 
 export interface PushOptions {
+  warn?: (message: string) => void;
   batchLines?: number;
   concurrency?: number;
   retries?: number;
@@ -48,10 +50,16 @@ export async function pushLineProtocol(file: string, transport: InfluxTransport,
   };
 
   let batch: string[] = [];
+  // Every line of metrics.lp ends with a newline: a last line without one was torn by a crash.
+  const torn = await lastLineIsTorn(file);
   const reader = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-  for await (const line of reader) {
+  let pending: string | undefined;
+  for await (const next of reader) {
     if (failure) break;
-    if (line === '' || line.startsWith('#')) continue;
+    // One line behind, so the last one can be left out when it is torn.
+    const line = pending;
+    pending = next;
+    if (line === undefined || line === '' || line.startsWith('#')) continue;
     batch.push(line);
     if (batch.length >= batchLines) {
       launch(batch);
@@ -60,9 +68,26 @@ export async function pushLineProtocol(file: string, transport: InfluxTransport,
     }
   }
   reader.close();
+  if (pending !== undefined && pending !== '' && !pending.startsWith('#') && !failure) {
+    if (torn) options.warn?.(`${file}: the last line is incomplete (the run was cut off while writing it); it was left out: ${pending.slice(0, 80)}`);
+    else batch.push(pending);
+  }
   if (batch.length > 0 && !failure) launch(batch);
   await Promise.all(inFlight);
   await transport.close();
   if (failure) throw failure;
   return { points: sent, seconds: (performance.now() - started) / 1000 };
+}
+
+async function lastLineIsTorn(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await handle.close();
+  }
 }

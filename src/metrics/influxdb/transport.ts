@@ -21,6 +21,8 @@ export interface InfluxTransport {
   readonly target: string;
   /** Reachability and (1.x) the database; throws InfluxError. */
   prepare(): Promise<void>;
+  /** prepare() creates the database when it is missing (1.x); a 2.x bucket is never created by us. */
+  readonly createsDatabase: boolean;
   write(lines: string[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -59,6 +61,7 @@ function statusError(target: string, status: number, body: string): InfluxError 
 export class Influx1Transport implements InfluxTransport {
   readonly target: string;
   private readonly authorization: string | undefined;
+  readonly createsDatabase = true;
   /** Aborts requests still in flight when the transport closes: a stalled server never holds the process. */
   private readonly closing = new AbortController();
 
@@ -120,6 +123,7 @@ export class Influx1Transport implements InfluxTransport {
 }
 
 class Influx2Transport implements InfluxTransport {
+  readonly createsDatabase = false;
   readonly target: string;
   private readonly writeApi: WriteApi;
 

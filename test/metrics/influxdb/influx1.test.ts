@@ -3,7 +3,7 @@
  * loopback port with a temporary folder, stopped after).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bench, repoRoot, tempDir } from '../../helpers/cli.js';
@@ -90,7 +90,7 @@ describe.skipIf(skipInfluxd)('InfluxDB 1.x sink against a real influxd', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await influxd.start();
     const status = await exited;
-    expect(status, stderr).toBe(0);
+    expect(status, stderr + stdout).toBe(0);
     expect(stderr.match(/is unreachable/g)).toHaveLength(1);
     const dir = runFolder(stdout);
     const lineProtocol = readFileSync(path.join(dir, 'metrics.lp'), 'utf8');
@@ -127,6 +127,8 @@ describe.skipIf(skipInfluxd)('InfluxDB 1.x with authentication', () => {
     await influxd.query(`CREATE USER writer WITH PASSWORD '${password}'`, undefined, { user: 'admin', password });
     await influxd.query('CREATE DATABASE allowed', undefined, { user: 'admin', password });
     await influxd.query('GRANT WRITE ON allowed TO writer', undefined, { user: 'admin', password });
+    await influxd.query(`CREATE USER reader WITH PASSWORD '${password}'`, undefined, { user: 'admin', password });
+    await influxd.query('GRANT READ ON allowed TO reader', undefined, { user: 'admin', password });
   });
   afterAll(async () => {
     await influxd?.stop();
@@ -159,6 +161,56 @@ describe.skipIf(skipInfluxd)('InfluxDB 1.x with authentication', () => {
     for (const file of readdirSync(dir)) expect(readFileSync(path.join(dir, file), 'utf8'), file).not.toContain(password);
     const counts = await countsByMeasurementAs(influxd, 'allowed', password);
     expect(counts).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(skipInfluxd)('InfluxDB 1.x: refused writes and bench push', () => {
+  let influxd: Influxd;
+  const password = 's3cret-Passw0rd-vdibench';
+  beforeAll(async () => {
+    influxd = await startInfluxd({ auth: true });
+    await influxd.query(`CREATE USER admin WITH PASSWORD '${password}' WITH ALL PRIVILEGES`);
+    await influxd.query('CREATE DATABASE allowed', undefined, { user: 'admin', password });
+    await influxd.query(`CREATE USER reader WITH PASSWORD '${password}'`, undefined, { user: 'admin', password });
+    await influxd.query('GRANT READ ON allowed TO reader', undefined, { user: 'admin', password });
+    await influxd.query(`CREATE USER writer WITH PASSWORD '${password}'`, undefined, { user: 'admin', password });
+    await influxd.query('GRANT WRITE ON allowed TO writer', undefined, { user: 'admin', password });
+  });
+  afterAll(async () => {
+    await influxd?.stop();
+  });
+
+  it('a read-only user: the run completes in its folder but exits 1, saying InfluxDB refused the points', () => {
+    const out = tempDir();
+    const result = bench(['run', 'composer-only', '--desktops', '3', '--json', '--out', out, '--influx-url', influxd.url, '--influx-db', 'allowed', '--influx-user', 'reader'],
+      { env: { INFLUX_PASSWORD: password } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^bench: influxdb at http:\/\/127\.0\.0\.1:\d+ db=allowed user=reader refused the points: .*403.*bench push /m);
+    expect(JSON.parse(result.stdout).status).toBe('completed');
+    expect(result.stderr + result.stdout).not.toContain(password);
+  });
+
+  it('bench push <run-dir> needs no flags (the target is in run.json), skips a torn last line with a warning and lands the rest', async () => {
+    const out = tempDir();
+    // The run streams as the reader (refused), so every point waits in the folder.
+    const run = bench(['run', 'composer-only', '--desktops', '3', '--json', '--out', out, '--influx-url', influxd.url, '--influx-db', 'allowed', '--influx-user', 'reader'],
+      { env: { INFLUX_PASSWORD: password } });
+    const dir = runFolder(run.stdout);
+    const record = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    expect(record.influx).toEqual({ url: influxd.url, db: 'allowed', user: 'reader' });
+    // Tear the last line, as a crash mid-write would.
+    const lineProtocol = path.join(dir, 'metrics.lp');
+    const lines = readFileSync(lineProtocol, 'utf8').trimEnd().split('\n');
+    writeFileSync(lineProtocol, `${lines.join('\n')}\n${lines[0]!.slice(0, 25)}`);
+    // As the reader: refused, exit 1, never 0.
+    const refused = bench(['push', dir], { env: { INFLUX_PASSWORD: password } });
+    expect(refused.status).toBe(1);
+    // As the writer (flags win over run.json): every whole line lands, the torn one is left out with a warning.
+    const pushed = bench(['push', dir, '--influx-user', 'writer'], { env: { INFLUX_PASSWORD: password } });
+    expect(pushed.status, pushed.stderr).toBe(0);
+    expect(pushed.stderr).toMatch(/warning: .*metrics\.lp: the last line is incomplete/);
+    expect(pushed.stdout).toMatch(new RegExp(`^pushed ${lines.length} points`));
+    expect(await countsByMeasurementAs(influxd, 'allowed', password)).toBeGreaterThan(0);
   });
 });
 

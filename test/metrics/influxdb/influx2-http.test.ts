@@ -92,12 +92,14 @@ describe('InfluxDB 2.x/3.x over HTTP', () => {
   it.each([
     [401, /refused the credentials \(401\)/],
     [404, /not found \(404\): .*bucket "nope" not found/],
-  ])('a %i is a clear error; the points stay in the run folder', async (status, message) => {
+  ])('a %i is a clear error (exit 1, the run itself whole); the points stay in the run folder', async (status, message) => {
     const capture = await captureServer(() => status);
     servers.push(capture.server);
     const result = await run(capture.url);
-    expect(result.status, result.stderr).toBe(0);
+    expect(result.status, result.stderr).toBe(1);
+    expect(JSON.parse(result.stdout).status).toBe('completed');
     expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/refused the points: .*bench push /);
     expect(result.stderr).not.toContain(TOKEN);
     const dir = path.resolve(repoRoot, JSON.parse(result.stdout).runDir);
     expect(readFileSync(path.join(dir, 'influx-undelivered.lp'), 'utf8')).toBe(readFileSync(path.join(dir, 'metrics.lp'), 'utf8'));
