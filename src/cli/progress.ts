@@ -7,6 +7,7 @@
  */
 import type { ArmSample, LifecycleEvent, PhaseName } from '../contract/observations.js';
 import type { ArmRecord, ArmSpec } from '../contract/run-record.js';
+import type { WaitState } from '../drivers/types.js';
 import type { RunListener } from '../scenarios/runner.js';
 
 export interface ProgressOptions {
@@ -35,6 +36,8 @@ export interface ProgressState {
   iops: number | null;
   cpuPct: number | null;
   phases: PhaseName[];
+  /** On a real cluster: what desktops wait for, and how long the oldest has waited of its limit. */
+  waits?: WaitState | undefined;
 }
 
 /** The progress line, cut to `columns` characters. */
@@ -53,6 +56,9 @@ export function progressLine(state: ProgressState, columns: number): string {
     const perDesktopS = (state.clockS - state.firstReadyS) / (ready - 1);
     parts.push(`ETA ${clockText(remaining * perDesktopS)}`);
   }
+  const waits = state.waits;
+  if (waits && waits.waitingForReady > 0) parts.push(`${waits.waitingForReady} waiting (oldest ${clockText(waits.oldestWaitS)} of ${clockText(waits.readyTimeoutS)})`);
+  if (waits && waits.tasksInFlight > 0) parts.push(`${waits.tasksInFlight} tasks`);
   if (state.phases.length > 0) parts.push(state.phases.join('+'));
   const line = `  ${parts.join('  ')}`;
   return line.length <= columns ? line : `${line.slice(0, Math.max(0, columns - 1))}…`;
@@ -65,6 +71,9 @@ export function progressReporter({ stream, quiet }: ProgressOptions): RunListene
   let lastDrawMs = 0;
   let lastDecile = 0;
   let started = 0;
+  let waitsOf: (() => WaitState | undefined) | undefined;
+  // On a real cluster nothing may happen for minutes (Tools waits): redraw every second anyway.
+  let ticker: NodeJS.Timeout | undefined;
   /** A progress line is on screen without its newline yet. */
   let lineOpen = false;
   const columns = () => Math.max(40, (stream.columns || 80) - 1);
@@ -72,6 +81,7 @@ export function progressReporter({ stream, quiet }: ProgressOptions): RunListene
     const nowMs = Date.now();
     if (!force && nowMs - lastDrawMs < 100) return;
     lastDrawMs = nowMs;
+    state.waits = waitsOf?.();
     stream.write(`\r\x1b[2K${progressLine(state, columns())}`);
     lineOpen = true;
   };
@@ -83,7 +93,13 @@ export function progressReporter({ stream, quiet }: ProgressOptions): RunListene
   };
   const label = (arm: ArmSpec) => `${arm.name} (${arm.method})`;
   return {
-    onArmStart(arm, index, count) {
+    onArmStart(arm, index, count, waits) {
+      waitsOf = waits;
+      if (tty) {
+        clearInterval(ticker);
+        ticker = setInterval(() => { state.waits = waitsOf?.(); draw(true); }, 1000);
+        ticker.unref();
+      }
       state = { name: arm.name, ready: 0, failed: 0, total: arm.desktops, clockS: 0, firstReadyS: null, iops: null, cpuPct: null, phases: [] };
       lastDecile = 0;
       started = Date.now();
@@ -125,11 +141,13 @@ export function progressReporter({ stream, quiet }: ProgressOptions): RunListene
       }
     },
     onArmEnd(arm, record: ArmRecord) {
+      clearInterval(ticker);
       closeLine();
       const clusterS = (record.endMs - record.startMs) / 1000;
       stream.write(`  ${arm.name}: done, ${state.ready}/${state.total} ready in ${clockText(clusterS)} of cluster time (${((Date.now() - started) / 1000).toFixed(2)} s wall)\n`);
     },
     onTeardown(arm, vms) {
+      clearInterval(ticker);
       closeLine();
       if (vms > 0) stream.write(`  ${arm.name}: tearing down ${vms} VMs\n`);
     },

@@ -79,9 +79,24 @@ export interface HypervisorDriver {
    * cannot tell returns nothing.
    */
   takeWarnings?(arm: string): RunWarning[];
+  /**
+   * What the driver's desktops wait for right now, for the progress line (drivers that wait
+   * on real time: a Tools wait on vCenter can take minutes).
+   */
+  waiting?(): WaitState;
   /** Start collecting per-host samples; every batch goes to `listener`. */
   startSampling(intervalS: number, listener: SampleListener): SamplerHandle;
   close(): Promise<void>;
+}
+
+export interface WaitState {
+  /** Desktops waiting to be ready (VMware Tools, or power-on). */
+  waitingForReady: number;
+  /** vCenter tasks started and not finished. */
+  tasksInFlight: number;
+  /** How long the oldest readiness wait has lasted, and the limit it will fail at. */
+  oldestWaitS: number;
+  readyTimeoutS: number;
 }
 
 /** A failure of one operation on one VM (clone failed, host down). The run may go on. */

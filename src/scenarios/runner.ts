@@ -11,7 +11,7 @@ import type { ArmSample, LifecycleEvent, PhaseName } from '../contract/observati
 import { desktopRecords, type ArmRecord, type ArmSpec } from '../contract/run-record.js';
 import type { RunStatus } from '../contract/run-status.js';
 import type { Sink } from '../contract/sink.js';
-import { OperationError, type HypervisorDriver, type VmRef } from '../drivers/types.js';
+import { OperationError, type HypervisorDriver, type VmRef, type WaitState } from '../drivers/types.js';
 import { ArmRecorder } from './recorder.js';
 import type { Scenario } from './schema.js';
 import { composerStrategy } from './strategies/composer.js';
@@ -24,7 +24,8 @@ const strategies: Record<Method, Strategy> = {
 };
 
 export interface RunListener {
-  onArmStart?(arm: ArmSpec, index: number, count: number): void;
+  /** `waits`: what the driver's desktops wait for now (drivers that wait on real time). */
+  onArmStart?(arm: ArmSpec, index: number, count: number, waits?: () => WaitState | undefined): void;
   onPhase?(arm: ArmSpec, phase: PhaseName): void;
   onEvent?(arm: ArmSpec, event: LifecycleEvent): void;
   onArmEnd?(arm: ArmSpec, record: ArmRecord): void;
@@ -66,7 +67,7 @@ export async function runScenario(input: RunInput): Promise<RunOutcome> {
   let error: string | undefined;
   for (const [index, arm] of scenario.arms.entries()) {
     if (input.signal?.aborted) break;
-    listener.onArmStart?.(arm, index, scenario.arms.length);
+    listener.onArmStart?.(arm, index, scenario.arms.length, () => input.driver.waiting?.());
     const { record, failed, armError } = await runArm(input, arm);
     arms.push(record);
     listener.onArmEnd?.(arm, record);

@@ -24,6 +24,13 @@ describe('the live progress line', () => {
     expect(line).toContain('clone+customize+power-on');
   });
 
+  it('on a real cluster, says how many desktops wait and how long the oldest has waited of its limit', () => {
+    const line = progressLine(state({ waits: { waitingForReady: 12, tasksInFlight: 40, oldestWaitS: 95, readyTimeoutS: 1800 } }), 200);
+    expect(line).toContain('12 waiting (oldest 1:35 of 30:00)');
+    expect(line).toContain('40 tasks');
+    expect(progressLine(state({ waits: { waitingForReady: 0, tasksInFlight: 0, oldestWaitS: 0, readyTimeoutS: 1800 } }), 200)).not.toContain('waiting');
+  });
+
   it('gives no estimate before two desktops are ready', () => {
     expect(progressLine(state({ ready: 1 }), 200)).not.toContain('ETA');
     expect(progressLine(state({ firstReadyS: null, ready: 0 }), 200)).not.toContain('ETA');

@@ -39,6 +39,10 @@ suite('Mann–Whitney against SciPy', () => {
 });
 
 suite('describe and median at their edges', () => {
+  it('refuses to describe nothing', () => {
+    expect(() => describe([])).toThrow('statistics of no value');
+  });
+
   it('median of odd and even counts, whatever the order', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);

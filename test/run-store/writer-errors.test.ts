@@ -98,6 +98,26 @@ describe('RunStoreSink', () => {
     expect(read(dir, 'lineProtocol')).toBe('');
   });
 
+  it.each([['samples', 'samples.csv'], ['lineProtocol', 'metrics.lp']] as const)('a %s file that cannot be opened is recorded as %s', async (file, what) => {
+    const dir = tempDir();
+    mkdirSync(runFilePath(dir, file));
+    const sink = new RunStoreSink(dir);
+    await sink.start(RUN);
+    await until(() => sink.failure !== undefined);
+    expect(sink.failure).toEqual({ what, code: 'EISDIR' });
+    await sink.close();
+  });
+
+  it('close() alone puts every write in the files', async () => {
+    const dir = tempDir();
+    const sink = new RunStoreSink(dir);
+    await sink.start(RUN);
+    sink.write({ samples: [sample(0)], lines: Array.from({ length: 2000 }, (_, index) => `m f=${index} ${index}`) });
+    await sink.close();
+    expect(lines(read(dir, 'lineProtocol'))).toHaveLength(2000);
+    expect(lines(read(dir, 'samples'))).toHaveLength(2);
+  });
+
   it('notices the run folder being deleted', async () => {
     const parent = tempDir();
     const dir = path.join(parent, 'run');
@@ -107,7 +127,8 @@ describe('RunStoreSink', () => {
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(sink.failure).toBeUndefined();
     rmSync(dir, { recursive: true });
-    await until(() => sink.failure !== undefined);
+    // Checked every folderCheckMs (10 ms here), not at the default second.
+    await until(() => sink.failure !== undefined, 700);
     expect(sink.failure).toEqual({ what: 'the run folder', code: 'ENOENT' });
     await sink.close();
   });
@@ -137,6 +158,8 @@ describe('RunStoreSink', () => {
     expect(error).toBeInstanceOf(RunError);
     expect((error as RunError).message).toBe(`cannot start the run folder ${dir}: the run folder was deleted (ENOENT); it needs about 3072 KiB free to begin`);
     expect((error as RunError).hint).toBe('free some space, or point --out elsewhere');
+    // The sink never started: a write is a bug, said as such (not a TypeError on a missing stream).
+    expect(() => sink.write({ lines: ['m f=1 1'] })).toThrow('run store: write before start');
   });
 });
 

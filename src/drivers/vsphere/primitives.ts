@@ -21,6 +21,11 @@ import { MoRef } from './vim25/xml.js';
 export class VmOperations {
   private readonly tasks: TaskWatcher;
 
+  /** vCenter tasks started and not finished. */
+  get tasksInFlight(): number {
+    return this.tasks.inFlight;
+  }
+
   constructor(private readonly client: VimClient) {
     this.tasks = new TaskWatcher(client);
   }

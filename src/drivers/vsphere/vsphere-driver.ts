@@ -23,6 +23,7 @@ import {
   type SamplerHandle,
   type SnapshotRef,
   type VmRef,
+  type WaitState,
 } from '../types.js';
 import { onVm, translated, vimClient } from './errors.js';
 import { discover, type Discovery } from './inventory.js';
@@ -122,7 +123,26 @@ export class VsphereDriver implements HypervisorDriver {
     await this.waitUntilReady(vm);
   }
 
+  /** Desktops waiting to be ready, by name: when each wait began (ms). */
+  private readonly readyWaits = new Map<string, number>();
+
+  waiting(): WaitState {
+    const now = Date.now();
+    let oldestMs = now;
+    for (const startedMs of this.readyWaits.values()) oldestMs = Math.min(oldestMs, startedMs);
+    return { waitingForReady: this.readyWaits.size, tasksInFlight: this.vms.tasksInFlight, oldestWaitS: (now - oldestMs) / 1000, readyTimeoutS: this.settings.readyTimeoutS };
+  }
+
   async waitUntilReady(vm: VmRef): Promise<void> {
+    this.readyWaits.set(vm.name, Date.now());
+    try {
+      await this.pollUntilReady(vm);
+    } finally {
+      this.readyWaits.delete(vm.name);
+    }
+  }
+
+  private async pollUntilReady(vm: VmRef): Promise<void> {
     const deadline = Date.now() + this.settings.readyTimeoutS * 1000;
     for (;;) {
       this.throwIfStopping(vm);

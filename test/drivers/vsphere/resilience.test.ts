@@ -130,6 +130,23 @@ describe.skipIf(skipVcsim)('the mark on every VM, and bench cleanup', () => {
   });
 });
 
+/** Waits until the run in `out` has cloned at least `count` desktops (events.csv), for up to a minute. */
+async function untilCloned(out: string, count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const [folder] = readdirSync(out);
+    let cloned = 0;
+    try {
+      if (folder) cloned = readFileSync(path.join(out, folder, 'events.csv'), 'utf8').split('\n').filter((line) => line.includes(',cloned,')).length;
+    } catch {
+      // not written yet
+    }
+    if (cloned >= count) return;
+    if (Date.now() > deadline) throw new Error(`the run did not clone ${count} desktops within a minute (${cloned} so far)`);
+    await sleep(50);
+  }
+}
+
 describe.skipIf(skipVcsim)('vCenter trouble mid-run', () => {
   let sim: Vcsim;
   beforeAll(async () => {
@@ -141,10 +158,12 @@ describe.skipIf(skipVcsim)('vCenter trouble mid-run', () => {
   });
 
   it('sessions terminated mid-run: the driver logs in again, and the run completes and tears down', async () => {
-    const running = benchAsync(['run', 'composer-only', '--desktops', '40', '--json', '-q', '--out', tempDir(), ...sim.flags], { env: sim.env });
-    await sleep(2500);
+    const out = tempDir();
+    const running = benchAsync(['run', 'composer-only', '--desktops', '40', '--json', '-q', '--out', out, ...sim.flags], { env: sim.env });
+    // Mid-run by what the run has done, not by the clock: a loaded machine runs slower.
+    await untilCloned(out, 5);
     expect(await sim.terminateSessions()).toBeGreaterThanOrEqual(1);
-    await sleep(1500);
+    await untilCloned(out, 15);
     expect(await sim.terminateSessions()).toBeGreaterThanOrEqual(1);
     const result = await running;
     expect(result.status, result.stderr).toBe(0);
@@ -156,8 +175,9 @@ describe.skipIf(skipVcsim)('vCenter trouble mid-run', () => {
 
   it('vCenter stopped for 12 s mid-run, then resumed: the run completes and tears down', async () => {
     const started = Date.now();
-    const running = benchAsync(['run', 'composer-only', '--desktops', '40', '--json', '-q', '--out', tempDir(), ...sim.flags], { env: sim.env });
-    await sleep(2500);
+    const out = tempDir();
+    const running = benchAsync(['run', 'composer-only', '--desktops', '40', '--json', '-q', '--out', out, ...sim.flags], { env: sim.env });
+    await untilCloned(out, 5);
     sim.pause();
     await sleep(12_000);
     sim.resume();

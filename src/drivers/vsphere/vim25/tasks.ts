@@ -29,6 +29,11 @@ const TASK_PROPERTIES = ['info.state', 'info.error', 'info.result'] as const;
 
 export class TaskWatcher {
   private readonly pending = new Map<string, Pending>();
+
+  /** Tasks started and not finished. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
   /** The ListView of pending tasks and the one filter over it, in the session `epoch`. */
   private view: MoRef | undefined;
   private epoch = -1;
