@@ -213,9 +213,14 @@ describe.skipIf(skipVcsim)('stopping the vsphere driver', () => {
     const waiting = driver.waitUntilReady(vm);
     const settled = waiting.then(() => 'ready', (error: unknown) => error);
     await sleep(1500);
+    // What the progress line shows meanwhile: one desktop waiting, for about the time slept, of its limit.
+    const waits = driver.waiting();
+    expect(waits).toMatchObject({ waitingForReady: 1, readyTimeoutS: 1800 });
+    expect(waits.oldestWaitS).toBeGreaterThan(1);
     const abortedAt = Date.now();
     interruption.abort();
     const outcome = await settled;
+    expect(driver.waiting().waitingForReady).toBe(0);
     expect(Date.now() - abortedAt).toBeLessThan(1000);
     expect(outcome).toBeInstanceOf(OperationError);
     expect((outcome as Error).message).toMatch(/vdistop-1: the run is stopping/);
