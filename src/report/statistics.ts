@@ -3,24 +3,10 @@
  * min…max, outliers) plus a 95 % confidence interval and a significance test between two
  * sets of runs. Pure functions; no dependency.
  */
+import type { MetricStats } from '../contract/summary.js';
 
-export interface Stats {
-  n: number;
-  mean: number;
-  median: number;
-  /** Sample standard deviation (n − 1); 0 for a single value. */
-  sd: number;
-  min: number;
-  max: number;
-  /** 95 % confidence interval of the mean (Student's t); [mean, mean] for a single value. */
-  ci95: [number, number];
-  /**
-   * Values flagged as outliers: more than 14 median absolute deviations from the median. A
-   * strict rule on purpose: with five runs the MAD is small, and a looser one (the textbook
-   * modified z-score of 3.5) flags ordinary jitter.
-   */
-  outliers: number[];
-}
+/** The spread of a sample: the contract's MetricStats (contract/summary.ts documents each field). */
+export type Stats = MetricStats;
 
 /** Two-sided 97.5 % quantiles of Student's t for 1…30 degrees of freedom; 1.96 beyond. */
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
@@ -30,6 +16,10 @@ export function tQuantile975(degreesOfFreedom: number): number {
   return degreesOfFreedom >= 1 && degreesOfFreedom <= T975.length ? T975[degreesOfFreedom - 1]! : 1.96;
 }
 
+/**
+ * Outliers: more than 14 median absolute deviations from the median. Strict on purpose: with
+ * five runs the MAD is small, and the textbook modified z-score of 3.5 flags ordinary jitter.
+ */
 const OUTLIER_MADS = 14;
 
 export function median(values: number[]): number {
