@@ -87,10 +87,6 @@ export function createFilter(client: VimClient, collector: MoRef, spec: Property
   return returnRef(client, 'CreateFilter', { _this: collector, spec, partialUpdates });
 }
 
-export async function destroyPropertyFilter(client: VimClient, filter: MoRef): Promise<void> {
-  await client.invoke('DestroyPropertyFilter', { _this: filter });
-}
-
 /** Undefined when nothing changed within `options.maxWaitSeconds`. */
 export async function waitForUpdatesEx(client: VimClient, collector: MoRef, version: string, options: WaitOptions): Promise<UpdateSet | undefined> {
   return decodeReturn<UpdateSet>(await client.invoke('WaitForUpdatesEx', { _this: collector, version, options }), 'UpdateSet');
