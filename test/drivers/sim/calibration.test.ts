@@ -46,6 +46,28 @@ describe('calibration against the reference measurement (defaults, 100 desktops)
     expect(Math.max(...duringDigest.map((point) => point.iops))).toBeLessThan(peak.iops * 0.8);
   });
 
+  // Figures no parameter was fitted to (docs/SIMULATOR.md lists the fitted ones): they follow from the mechanism.
+  it('not fitted: instant clones become ready together, within the clone phase; Composer\'s readiness is spread by the power limit', () => {
+    const readyOf = (name: string) => run.outcome.arms.find((arm) => arm.name === name)!.desktops.flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS]));
+    const instantReady = readyOf('instant');
+    const clone = phase(instant, 'clone');
+    expect(Math.max(...instantReady) - Math.min(...instantReady)).toBeLessThanOrEqual(clone.durationS + 10);
+    // Composer: the first desktop is ready only after the replica, a boot, QuickPrep and a second boot.
+    const image = run.scenario.image;
+    const replica = phase(composer, 'replica');
+    expect(Math.min(...readyOf('composer'))).toBeGreaterThan(replica.startS + replica.durationS + 2 * image.bootS + image.quickprepS - 15);
+    expect(composer.desktopReadyS.p95! - composer.desktopReadyS.p50!).toBeGreaterThan(0.1 * composer.deployTimeS!);
+  });
+
+  it('not fitted: phase shares of the instant-clone publish (digest the largest, then replica, parents; cloning the shortest)', () => {
+    const share = (name: string) => phase(instant, name).durationS / instant.deployTimeS!;
+    expect(share('digest')).toBeGreaterThan(0.5);
+    expect(share('replica')).toBeGreaterThan(share('parents'));
+    expect(share('parents')).toBeGreaterThan(share('template'));
+    expect(share('digest')).toBeGreaterThan(share('replica'));
+    expect(share('clone')).toBeLessThan(0.15);
+  });
+
   it('Composer\'s storm comes from booting and customizing desktops, with heavy backend CPU', () => {
     const series = clusterIops(run, 'composer');
     const peak = series.reduce((best, point) => (point.iops > best.iops ? point : best));
