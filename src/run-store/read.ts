@@ -87,9 +87,20 @@ async function readCsvRows(csvPath: string): Promise<Record<string, string>[]> {
   } catch {
     return [];
   }
+  const rows = (csv: string) => parse(csv, { columns: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true }) as Record<string, string>[];
   try {
-    return parse(text, { columns: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true }) as Record<string, string>[];
+    return rows(text);
   } catch (error) {
+    // A run cut off while writing a quoted field leaves an open quote on the last line: that
+    // torn line is dropped, as any torn last line is. Anything else is an unreadable file.
+    const lastNewline = text.lastIndexOf('\n');
+    if (!text.endsWith('\n') && lastNewline >= 0) {
+      try {
+        return rows(text.slice(0, lastNewline + 1));
+      } catch {
+        // fall through: unreadable even without the last line
+      }
+    }
     throw new InputError(`${csvPath}: unreadable CSV (${(error as Error).message})`);
   }
 }

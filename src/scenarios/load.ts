@@ -437,13 +437,15 @@ function keysAllowedAt(issuePath: PathKey[]): string[] {
   if ((first === 'scenarios' && third === 'influx' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'influx')) return knownKeys.influx;
   if ((first === 'scenarios' && third === 'faults' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'faults' && issuePath.length === 2)) return knownKeys.faults;
   if ((first === 'scenarios' && third === 'vsphere' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'vsphere' && issuePath.length === 2)) return knownKeys.vsphere;
+  if ((first === 'scenarios' && third === 'report' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'report' && issuePath.length === 2)) return knownKeys.report;
+  if (first === 'scenarios' && third === 'gate' && fourth === 'expect' && issuePath.length === 6) return knownKeys.band;
   if (first === 'scenarios' && issuePath.length === 3) return sectionKeys(third);
   return [];
 }
 
 /** The keys a named section accepts; none for a name that is no section (never Object.prototype's). */
 function sectionKeys(section: PathKey | undefined): string[] {
-  const sections = ['cluster', 'image', 'horizon', 'influx', 'faults', 'vsphere'] as const;
+  const sections = ['cluster', 'image', 'horizon', 'influx', 'faults', 'vsphere', 'report'] as const;
   const known = sections.find((name) => name === section);
   return known ? [...knownKeys[known]] : [];
 }

@@ -177,4 +177,6 @@ export const knownKeys = {
   cluster: driverSections.cluster.keys,
   image: driverSections.image.keys,
   horizon: Object.keys(horizonParameters),
+  report: Object.keys(commonSettings.report.shape),
+  band: ['min', 'max'],
 };

@@ -116,6 +116,16 @@ describe('two-sided checks (maxChange)', () => {
   });
 });
 
+describe('messages at the edges', () => {
+  it('a two-sided check with no baseline figure cannot compare; the flag is named by default; every arm is listed', () => {
+    const check = evaluateGate(summary(arm(300)), change('deployTimeS=10%'), summary(arm(null))).checks[0]!;
+    expect(check).toMatchObject({ passed: false, message: 'deployTimeS is 300, baseline n/a: cannot compare' });
+    expect(() => parseMaxRegression('deployTimeS')).toThrow('--max-regression: "deployTimeS" is not metric=percent, e.g. deployTimeS=10%');
+    expect(() => evaluateGate(summary(arm(1), arm(1, 1, 'instant')), { maxRegression: new Map(), bands: new Map([['ghost', new Map([['deployTimeS', { max: 1 }]])]]) }))
+      .toThrow('gate.expect: the run has no arm "ghost" (it has: composer, instant)');
+  });
+});
+
 describe('the gate result', () => {
   it('names the baseline it compared with, when given', () => {
     const named = evaluateGate(summary(arm(100)), regression('deployTimeS=10%'), summary(arm(100)), 'reports/2026-11-26-run');

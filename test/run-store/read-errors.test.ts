@@ -171,7 +171,7 @@ describe('readRun: a run whose run.json still says running (crash recovery)', ()
 
   it('a finished run is not rebuilt from events.csv', async () => {
     const events = EVENT_HEADER + eventRow('instant', 'i1', 'ready', 1) + '\n';
-    for (const status of ['completed', 'failed', 'interrupted'] as const) {
+    for (const status of ['completed', 'failed', 'aborted'] as const) {
       const stored = await readRun(folder(record({ status }), { events }));
       expect(stored.record.arms).toEqual([]);
       expect(stored.record.status).toBe(status);

@@ -63,6 +63,7 @@ describe('provisionDesktop: retries, backoff, partial VMs', () => {
     a.driver.linkedClone = async () => { throw operationError('no space'); };
     await a.run();
     expect(kinds(a.events(), 'vdibench-composer-1')).toEqual(['requested', 'failed']);
+    expect(a.events('requested').map((event) => event.host)).toEqual(['', '']);
     expect(a.events('failed').map((event) => [event.host, event.error])).toEqual([['', 'no space'], ['', 'no space']]);
     expect(a.failures.count).toBe(2);
     expect(destroys).toBe(0);
@@ -82,6 +83,19 @@ describe('provisionDesktop: retries, backoff, partial VMs', () => {
     expect(a.events('failed').map((event) => event.desktop)).toEqual(['vdibench-composer-1']);
     expect(a.events().filter((event) => event.desktop !== 'vdibench-composer-1').map((event) => event.kind)).toEqual(['requested', 'requested']);
     expect(a.failures.count).toBe(1);
+  });
+
+  it('a retry of a clone that created no VM is recorded without a host', async () => {
+    const a = await arena('composer', 1, ['retries=1', 'retryBackoffS=0']);
+    const linkedClone = a.driver.linkedClone.bind(a.driver);
+    let calls = 0;
+    a.driver.linkedClone = async (source, options) => {
+      if (calls++ === 0) throw operationError('busy');
+      return linkedClone(source, options);
+    };
+    await a.run();
+    expect(a.events('retried').map((event) => [event.host, event.error])).toEqual([['', 'busy']]);
+    expect(a.events('ready')).toHaveLength(1);
   });
 
   it('a VM that cannot be destroyed stays in `created` for teardown', async () => {
@@ -161,7 +175,7 @@ describe('composer strategy', () => {
     await on.run();
     expect(on.recorder.phases().find((phase) => phase.name === 'digest')).toMatchObject({ performed: true });
     const without = await arena('composer', 1, ['horizon.composerStorageAccelerator=true']);
-    without.driver.digest = async () => 'not-supported';
+    Object.assign(without.driver, { digest: async () => 'not-supported' as const });
     await without.run();
     expect(without.recorder.phases().find((phase) => phase.name === 'digest')).toEqual({
       name: 'digest', startS: expect.any(Number), durationS: 0, performed: false,
@@ -235,7 +249,7 @@ describe('instant-clone strategy', () => {
 
   it('a digest the driver cannot compute is recorded as not performed, and the desktops still come up', async () => {
     const a = await arena('instant-clone', 2);
-    a.driver.digest = async () => 'not-supported';
+    Object.assign(a.driver, { digest: async () => 'not-supported' as const });
     await a.run();
     expect(a.recorder.phases().find((phase) => phase.name === 'digest')).toMatchObject({ performed: false, durationS: 0, note: 'the sim driver has no way to compute a View Storage Accelerator digest' });
     expect(a.events('ready')).toHaveLength(2);

@@ -79,6 +79,11 @@ describe('encodeRequest', () => {
       .toThrow('vim25: no schema for NoSuchSpec');
   });
 
+  it('a value whose _type is the declared type gets no xsi:type', () => {
+    expect(encodeRequest('RetrievePropertiesEx', { _this: new MoRef('PropertyCollector', 'pc'), specSet: [{ propSet: [], objectSet: [{ obj: new MoRef('Folder', 'f'), selectSet: [{ _type: 'SelectionSpec', name: 's' }] }] }] }))
+      .toBe('<RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">pc</_this><specSet><objectSet><obj type="Folder">f</obj><selectSet><name>s</name></selectSet></objectSet></specSet></RetrievePropertiesEx>');
+  });
+
   it('writes an xml field (a customization spec) back as it was parsed, under the field\'s name', () => {
     const [spec] = parseXml(`<spec ${XSI}><identity xsi:type="CustomizationLinuxPrep"><hostName xsi:type="CustomizationVirtualMachineName"></hostName><domain>lab &amp; co</domain></identity></spec>`);
     expect(encodeRequest('CustomizeVM_Task', { _this: new MoRef('VirtualMachine', 'vm-1'), spec })).toBe(
@@ -153,6 +158,10 @@ describe('decoding responses', () => {
     expect(childrenNamed(unknown, 'guestState')[0]!.text).toBe('running');
   });
 
+  it('an untyped value is a string: its text, even when it has children', () => {
+    expect(decodeReturn<{ val: unknown }>(response('<returnval><name>x</name><val><a>1</a></val></returnval>'), 'DynamicProperty')!.val).toBe('');
+  });
+
   it('a polymorphic field is read by its xsi:type; the declared type gets no _type', () => {
     const fault = decodeReturn<{ fault: unknown; localizedMessage: string }>(response(
       '<returnval><fault xsi:type="MethodFault"></fault><localizedMessage>no</localizedMessage></returnval>'), 'LocalizedMethodFault')!;
@@ -195,6 +204,9 @@ describe('xml.ts', () => {
     expect(childrenNamed(undefined, 'x')).toEqual([]);
     expect(xsiType(body)).toBeUndefined();
     expect(parseXml('<a p:type="T" xmlns:p="i" type="VirtualMachine"/>')[0]!.attributes).toEqual({ 'xsi:type': 'T', type: 'VirtualMachine' });
+    // Attribute values stay text; an element with children has no text, whatever whitespace lies between them.
+    expect(parseXml('<a type="007"/>')[0]!.attributes).toEqual({ type: '007' });
+    expect(parseXml('<a>\n  <b>1</b>\n</a>')[0]!.text).toBe('');
   });
 
   it('escapes the five XML characters; elements and attributes are written escaped; a parsed element is written back as it came', () => {
