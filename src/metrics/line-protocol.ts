@@ -19,9 +19,22 @@ type Fields = Record<string, number | string | boolean>;
 // the whole batch). That one can never be stored as is, so it becomes a `/` (`C:\dir\` is
 // stored as `C:\dir/`); every other backslash is stored verbatim.
 const unencodableBackslash = /\\(?=[,= ]|$)/g;
-const escapeName = (value: string, special: RegExp) => value.replace(/[\r\n]/g, ' ').replace(unencodableBackslash, '/').replace(special, '\\$1');
+const needsEscaping = /[\r\n\\, =]/;
+const escapeName = (value: string, special: RegExp) => (needsEscaping.test(value)
+  ? value.replace(/[\r\n]/g, ' ').replace(unencodableBackslash, '/').replace(special, '\\$1')
+  : value);
 const escapeMeasurement = (value: string) => escapeName(value, /([, ])/g);
-const escapeTag = (value: string) => escapeName(value, /([,= ])/g);
+// Tag values repeat on every point (run id, arm, host): each is escaped once.
+const escapedTags = new Map<string, string>();
+const MAX_CACHED_TAGS = 10_000;
+const escapeTag = (value: string) => {
+  let escaped = escapedTags.get(value);
+  if (escaped === undefined) {
+    escaped = escapeName(value, /([,= ])/g);
+    if (escapedTags.size < MAX_CACHED_TAGS) escapedTags.set(value, escaped);
+  }
+  return escaped;
+};
 const escapeFieldString = (value: string) => `"${value.replace(/([\\"])/g, '\\$1').replace(/[\r\n]/g, ' ')}"`;
 
 function formatField(value: number | string | boolean): string {
