@@ -40,6 +40,8 @@ const { reportPath } = await renderStoredRun(runDir);
 const renderS = (performance.now() - renderStart) / 1000;
 const { statSync } = await import('node:fs');
 const reportBytes = statSync(reportPath).size;
+const { readdirSync } = await import('node:fs');
+const folderBytes = readdirSync(runDir).reduce((sum, file) => sum + statSync(path.join(runDir, file)).size, 0);
 const keepLineProtocol = process.argv[3];
 if (keepLineProtocol) (await import('node:fs')).copyFileSync(path.join(runDir, 'metrics.lp'), keepLineProtocol);
 rmSync(out, { recursive: true, force: true });
@@ -56,5 +58,6 @@ console.log(JSON.stringify({
   runS,
   renderS,
   reportBytes,
+  folderBytes,
   peakRssMB: process.resourceUsage().maxRSS / 1024,
 }));
