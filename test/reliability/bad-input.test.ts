@@ -10,19 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/contract/errors.js';
 import { parseScenarioText, resolveScenario, scenarioNames } from '../../src/scenarios/load.js';
 import { bench, repoRoot, tempDir } from '../helpers/cli.js';
+import { expectCleanRefusal } from '../helpers/refusal.js';
 
 const corpus = path.join(repoRoot, 'test', 'fixtures', 'bad-scenarios');
 const cases = JSON.parse(readFileSync(path.join(corpus, 'cases.json'), 'utf8')) as { file: string; message: string }[];
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function expectCleanRefusal(result: { status: number | null; stdout: string; stderr: string }, message: RegExp): void {
-  expect(result.status, result.stderr).toBe(2);
-  expect(result.stderr).toMatch(message);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines.length).toBeLessThanOrEqual(2);
-  if (lines[1]) expect(lines[1]).toMatch(/^ {2}hint: /);
-  expect(result.stderr).not.toMatch(/\n\s+at |Error:|node:internal/);
-}
 
 describe('broken scenario files (test/fixtures/bad-scenarios)', () => {
   it('covers every file in the folder', () => {

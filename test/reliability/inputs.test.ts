@@ -9,15 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeTerminalText } from '../../src/cli/terminal-text.js';
 import { bench, benchAsync, tempDir } from '../helpers/cli.js';
+import { expectCleanRefusal } from '../helpers/refusal.js';
 
-function expectOneLineRefusal(result: { status: number | null; stdout: string; stderr: string }, message: RegExp): void {
-  expect(result.status, result.stderr).toBe(2);
-  expect(result.stderr).toMatch(message);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines.length).toBeLessThanOrEqual(2);
-  if (lines[1]) expect(lines[1]).toMatch(/^ {2}hint: /);
-  expect(result.stderr).not.toMatch(/\n\s+at |Error:|node:internal/);
-}
 
 /** Refused within seconds, not after a timeout (bench() kills at 120 s). */
 function timed<T>(work: () => T): { result: T; elapsedMs: number } {
@@ -29,7 +22,7 @@ function timed<T>(work: () => T): { result: T; elapsedMs: number } {
 describe('the scenario file is checked with stat before it is read', () => {
   it('/dev/zero is refused at once as a device', () => {
     const { result, elapsedMs } = timed(() => bench(['list', '--file', '/dev/zero']));
-    expectOneLineRefusal(result, /^bench: \/dev\/zero: is not a regular file \(a device\)/);
+    expectCleanRefusal(result, /^bench: \/dev\/zero: is not a regular file \(a device\)/);
     expect(elapsedMs).toBeLessThan(10_000);
   });
 
@@ -37,14 +30,14 @@ describe('the scenario file is checked with stat before it is read', () => {
     const fifo = path.join(tempDir(), 'scenarios.yml');
     execFileSync('mkfifo', [fifo]);
     const { result, elapsedMs } = timed(() => bench(['validate', fifo]));
-    expectOneLineRefusal(result, /: is not a regular file \(a named pipe\)/);
+    expectCleanRefusal(result, /: is not a regular file \(a named pipe\)/);
     expect(elapsedMs).toBeLessThan(10_000);
   });
 
   it('a file over 1 MiB is refused by its size', () => {
     const big = path.join(tempDir(), 'big.yml');
     writeFileSync(big, `# ${'x'.repeat(1024 * 1024)}\nscenarios: {}\n`);
-    expectOneLineRefusal(bench(['validate', big]), /: file is \d+ bytes; a scenario file is at most 1048576/);
+    expectCleanRefusal(bench(['validate', big]), /: file is \d+ bytes; a scenario file is at most 1048576/);
   });
 });
 
@@ -58,7 +51,7 @@ describe('--out on a place that cannot hold run folders: exit 2, one line, nothi
     ['a path under a file', path.join(file, 'runs'), /^bench: cannot create a run folder in .*a-file\/runs: a part of the path is a file \(ENOTDIR\)|^bench: --out .*: .*a-file is not a folder/],
   ])('%s', (_, out, message) => {
     const { result, elapsedMs } = timed(() => bench(['run', 'composer-only', '--desktops', '2', '--out', out]));
-    expectOneLineRefusal(result, message);
+    expectCleanRefusal(result, message);
     expect(elapsedMs).toBeLessThan(10_000);
   });
 
@@ -76,7 +69,7 @@ describe('--out on a place that cannot hold run folders: exit 2, one line, nothi
     }
     try {
       const result = bench(['run', 'composer-only', '--desktops', '2', '--out', path.join(readOnly, 'runs')]);
-      expectOneLineRefusal(result, /^bench: cannot create a run folder in .*\/ro\/runs: read-only file system \(EROFS\)/);
+      expectCleanRefusal(result, /^bench: cannot create a run folder in .*\/ro\/runs: read-only file system \(EROFS\)/);
       expect(readdirSync(readOnly)).toEqual([]);
     } finally {
       execFileSync('umount', [readOnly]);
@@ -94,14 +87,14 @@ describe('prototype property names are plain unknown names', () => {
     [['run', 'composer-only', '--set', 'horizon.constructor=1'], /^bench: --set horizon\.constructor=1: unknown horizon parameter "constructor"/],
   ])('bench %j', (args, message) => {
     const out = path.join(tempDir(), 'runs');
-    expectOneLineRefusal(bench([...args, '--out', out]), message);
+    expectCleanRefusal(bench([...args, '--out', out]), message);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
   it('a YAML key __proto__ is an unknown key, also where names are free (scenario names)', () => {
     const file = path.join(tempDir(), 'scenarios.yml');
     writeFileSync(file, 'scenarios:\n  a:\n    arms:\n      - { name: composer, method: composer }\n  __proto__:\n    arms: []\n');
-    expectOneLineRefusal(bench(['validate', file]), /^bench: .*scenarios\.yml:5:3: unknown key "__proto__" in scenarios$/m);
+    expectCleanRefusal(bench(['validate', file]), /^bench: .*scenarios\.yml:5:3: unknown key "__proto__" in scenarios$/m);
   });
 });
 
