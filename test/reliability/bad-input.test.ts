@@ -16,7 +16,6 @@ const corpus = path.join(repoRoot, 'test', 'fixtures', 'bad-scenarios');
 const cases = JSON.parse(readFileSync(path.join(corpus, 'cases.json'), 'utf8')) as { file: string; message: string }[];
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-
 describe('broken scenario files (test/fixtures/bad-scenarios)', () => {
   it('covers every file in the folder', () => {
     const files = readdirSync(corpus).filter((file) => file !== 'cases.json').sort();

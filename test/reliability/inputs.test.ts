@@ -11,7 +11,6 @@ import { escapeTerminalText } from '../../src/cli/terminal-text.js';
 import { bench, benchAsync, tempDir } from '../helpers/cli.js';
 import { expectCleanRefusal } from '../helpers/refusal.js';
 
-
 /** Refused within seconds, not after a timeout (bench() kills at 120 s). */
 function timed<T>(work: () => T): { result: T; elapsedMs: number } {
   const startMs = Date.now();
