@@ -54,6 +54,12 @@ export interface HypervisorDriver {
   open(signal?: AbortSignal): Promise<Inventory>;
   /** The golden image VM and the snapshot clones start from. */
   goldenImage(): Promise<ImageRef>;
+  /**
+   * The image a patch moves the pool to (recompose, push image): the golden image's patch
+   * snapshot. A driver with no patch snapshot configured returns the deployed one and says
+   * so in its warnings: the work is the same, only the content is not new.
+   */
+  patchedImage(): Promise<ImageRef>;
 
   /** A full copy of a snapshot (a replica). */
   fullClone(source: SnapshotRef, options: CloneOptions): Promise<VmRef>;
@@ -65,6 +71,13 @@ export interface HypervisorDriver {
   /** View Storage Accelerator digest of a disk; `not-supported` where the platform exposes no way to do it. */
   digest(vm: VmRef): Promise<'performed' | 'not-supported'>;
   powerOn(vm: VmRef): Promise<void>;
+  /** Hard power-off (Horizon powers a desktop off before recompose or refresh). */
+  powerOff(vm: VmRef): Promise<void>;
+  /**
+   * Revert a VM to one of its snapshots (View Composer refresh: the OS disk's delta is
+   * discarded). Snapshots are taken without memory, so the VM is powered off afterwards.
+   */
+  revert(snapshot: SnapshotRef): Promise<void>;
   /** Guest customization; for QuickPrep this ends with the guest shut down. */
   customize(vm: VmRef, kind: CustomizationKind): Promise<void>;
   /** Make a running parent ready to be forked from. */

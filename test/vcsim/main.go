@@ -13,6 +13,13 @@
 // Memory sharing and vmFork timing are not emulated. The fork gets the extraConfig of the
 // request's spec.config, as vSphere's InstantClone_Task does.
 //
+// govmomi 0.24's RevertToSnapshot_Task only makes the snapshot the VM's current one. In
+// vSphere the VM takes the snapshot's power state, and a snapshot taken without memory (the
+// only kind main.go and vdibench take; the simulator keeps no memory flag) is a powered-off
+// one: revertPowersOff powers the VM off once the simulator's revert has succeeded, through
+// the simulator's own PowerOffVM_Task in the caller's session (before the revert's answer
+// goes out; the observer does not count it).
+//
 // Faults for the tests, through the library's own mechanisms:
 //   - -method-delay CloneVM_Task=300,PowerOnVM_Task=100 delays those SOAP methods (the
 //     simulator's DelayConfig.MethodDelay), so a run lasts long enough to be disturbed;
@@ -27,15 +34,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/pem"
 	"flag"
 	"fmt"
+	"io"
 	"log"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/signal"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -109,6 +121,72 @@ func (vm *ForkableVM) InstantCloneTask(ctx *simulator.Context, req *types.Instan
 	return body
 }
 
+// revertPowersOff serves RevertToSnapshot_Task as the simulator does, then powers the VM off
+// as vSphere's revert to a memory-less snapshot leaves it (see the file comment).
+type revertPowersOff struct{ inner http.Handler }
+
+var revertTarget = regexp.MustCompile(`<(?:[\w.-]+:)?RevertToSnapshot_Task\b[^>]*>\s*<(?:[\w.-]+:)?_this[^>]*>([^<]+)<`)
+
+func (h revertPowersOff) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		h.inner.ServeHTTP(w, r)
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	target := revertTarget.FindSubmatch(body)
+	if target == nil {
+		h.inner.ServeHTTP(w, r)
+		return
+	}
+	recorder := httptest.NewRecorder()
+	h.inner.ServeHTTP(recorder, r)
+	if vm := revertedVMStillOn(recorder, string(target[1])); vm != "" {
+		payload := `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>` +
+			`<PowerOffVM_Task xmlns="urn:vim25"><_this type="VirtualMachine">` + vm + `</_this></PowerOffVM_Task></soapenv:Body></soapenv:Envelope>`
+		off := r.Clone(r.Context())
+		off.Body = io.NopCloser(strings.NewReader(payload))
+		off.ContentLength = int64(len(payload))
+		h.inner.ServeHTTP(httptest.NewRecorder(), off)
+	}
+	for key, values := range recorder.Header() {
+		w.Header()[key] = values
+	}
+	w.WriteHeader(recorder.Code)
+	_, _ = w.Write(recorder.Body.Bytes())
+}
+
+// revertedVMStillOn is the VM of the snapshot when the revert's task succeeded and the VM is powered on, else "".
+func revertedVMStillOn(recorder *httptest.ResponseRecorder, snapshot string) string {
+	response := recorder.Body.Bytes()
+	if recorder.Code != http.StatusOK || bytes.Contains(response, faultInBody) {
+		return ""
+	}
+	match := taskReturn.FindSubmatch(response)
+	if match == nil {
+		return ""
+	}
+	task, ok := simulator.Map.Get(types.ManagedObjectReference{Type: "Task", Value: string(match[2])}).(*simulator.Task)
+	if !ok || task.Info.State != types.TaskInfoStateSuccess {
+		return ""
+	}
+	snap, ok := simulator.Map.Get(types.ManagedObjectReference{Type: "VirtualMachineSnapshot", Value: snapshot}).(*simulator.VirtualMachineSnapshot)
+	if !ok {
+		return ""
+	}
+	var power types.VirtualMachinePowerState
+	switch vm := simulator.Map.Get(snap.Vm).(type) {
+	case *simulator.VirtualMachine:
+		power = vm.Runtime.PowerState
+	case *ForkableVM:
+		power = vm.Runtime.PowerState
+	}
+	if power != types.VirtualMachinePowerStatePoweredOn {
+		return ""
+	}
+	return snap.Vm.Value
+}
+
 // forkOnPowerOn wraps parent VMs when they power on, so they can be forked.
 type forkOnPowerOn struct{ pattern string }
 
@@ -166,7 +244,7 @@ func main() {
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *password)}
 	server := model.Service.NewServer()
 	// Before any request: the observer sees every call (observe.go).
-	server.Config.Handler = newObserver(server.Config.Handler, parseDelays("-task-delay", *taskDelay), *jitter)
+	server.Config.Handler = newObserver(revertPowersOff{inner: server.Config.Handler}, parseDelays("-task-delay", *taskDelay), *jitter)
 
 	if *certOut != "" {
 		file, err := os.Create(*certOut)

@@ -109,8 +109,7 @@ func (o *observer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case "CreateFilter":
 			o.liveFilters++
 			if o.liveFilters > o.maxLiveFilters {
-				o.liveFilters = 0
-				o.maxLiveFilters = 0
+				o.maxLiveFilters = o.liveFilters
 			}
 		case "DestroyPropertyFilter":
 			o.liveFilters--

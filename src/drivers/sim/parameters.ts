@@ -163,6 +163,21 @@ export const clusterParameters = {
     meaning: 'host CPU while a snapshot is taken',
     source: 'estimate',
   },
+  revertS: {
+    default: 4, unit: 's', min: 0.01, max: 3600,
+    meaning: 'View Composer refresh: revert a linked clone to its post-QuickPrep snapshot (the OS delta disk is discarded and a fresh one created)',
+    source: 'estimate: a delta-disk delete and create, about two snapshot operations',
+  },
+  revertIops: {
+    default: 150, unit: 'IOPS', min: 0, max: 100000,
+    meaning: 'I/O while a linked clone is reverted (delta disk delete and create)',
+    source: 'estimate: half a linked clone creation (linkedCloneIops)',
+  },
+  revertCpuMhz: {
+    default: 150, unit: 'MHz', min: 0, max: 100000,
+    meaning: 'host CPU while a linked clone is reverted',
+    source: 'estimate',
+  },
   powerOnS: {
     default: 2, unit: 's', min: 0.01, max: 600,
     meaning: 'time of the power-on operation itself (the guest boot follows)',

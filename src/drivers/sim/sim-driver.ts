@@ -19,7 +19,7 @@ import {
   type VmRef,
   type VmRole,
 } from '../types.js';
-import { hashString, SeededRandom } from './random.js';
+import { hashString, SeededRandom } from '../../contract/random.js';
 import { ResourceModel, type Demand } from './resources.js';
 import { VirtualClock, type TimerHandle } from './virtual-clock.js';
 
@@ -114,6 +114,7 @@ export class SimDriver implements HypervisorDriver {
   private nextId = 1;
   private placement = 0;
   private golden: ImageRef | undefined;
+  private patched: ImageRef | undefined;
   private readonly downHosts = new Set<string>();
   /** Draws whether a clone attempt fails (its own stream, so faults do not shift timings). */
   private readonly faultRandom: SeededRandom;
@@ -172,6 +173,15 @@ export class SimDriver implements HypervisorDriver {
       this.golden = { vm, snapshot: { id: `${vm.id}-snap`, vm, name: 'golden' } };
     }
     return this.golden;
+  }
+
+  /** The golden image's second snapshot: the same VM, patched (same size: a replica copies all of it). */
+  async patchedImage(): Promise<ImageRef> {
+    if (!this.patched) {
+      const { vm } = await this.goldenImage();
+      this.patched = { vm, snapshot: { id: `${vm.id}-snap-patch`, vm, name: 'patched' } };
+    }
+    return this.patched;
   }
 
   async fullClone(_source: SnapshotRef, options: CloneOptions): Promise<VmRef> {
@@ -291,6 +301,19 @@ export class SimDriver implements HypervisorDriver {
     vm.guest = 'off';
     this.setSteady(vm, false);
     this.powerDownMemory(vm);
+  }
+
+  /**
+   * View Composer refresh: the OS disk's delta goes back to the snapshot taken after
+   * QuickPrep (a small metadata operation plus deleting the delta, `revertS`). The guest
+   * ends off, with no QuickPrep to run: the snapshot was taken after it.
+   */
+  async revert(snapshot: SnapshotRef): Promise<void> {
+    const vm = this.vm(snapshot.vm);
+    if (vm.guest !== 'off') await this.powerOff(vm);
+    this.checkHostUp(vm.host, `revert ${vm.name}`, vm.name);
+    const { cluster } = this.options;
+    await this.vcenterTask(() => this.work(vm.name, { host: vm.host, iops: cluster.revertIops, offloadedIops: 0, readShare: 0.2, cpuMhz: cluster.revertCpuMhz }, cluster.revertS));
   }
 
   async customize(vmRef: VmRef, kind: CustomizationKind): Promise<void> {

@@ -30,6 +30,8 @@ export interface Discovery {
   inventory: Inventory;
   placement: Placement;
   golden: ImageRef;
+  /** The image a patch moves the pool to (`vsphere.patchSnapshot`), when one is configured. */
+  patched?: ImageRef;
   /** The configured customization spec as vCenter gave it. */
   customizationSpec?: CustomizationSpec;
 }
@@ -68,6 +70,10 @@ export async function discover(client: VimClient, settings: VsphereSettings, nee
     throw new RunError(settings.snapshot ? `golden image "${settings.goldenImage}" has no snapshot "${settings.snapshot}"` : `golden image "${settings.goldenImage}" has no snapshot to clone from`,
       'take a snapshot of the golden image, or name one with --snapshot');
   }
+  const patchSnapshot = settings.patchSnapshot ? findSnapshot(golden.props.snapshot, settings.patchSnapshot) : undefined;
+  if (settings.patchSnapshot && !patchSnapshot) {
+    throw new RunError(`golden image "${settings.goldenImage}" has no snapshot "${settings.patchSnapshot}" (vsphere.patchSnapshot)`, 'take the patched image\'s snapshot first, or drop --patch-snapshot');
+  }
   const freeBytes = Number(datastore.props['summary.freeSpace']);
   const replicaBytes = Number(golden.props['summary.storage.committed']);
   if (Number.isFinite(freeBytes) && Number.isFinite(replicaBytes) && freeBytes < replicaBytes) {
@@ -80,7 +86,9 @@ export async function discover(client: VimClient, settings: VsphereSettings, nee
   const hostNames = new Map(hosts.map((host) => [host.obj.value, host.props.name ?? '']));
   const goldenVm: VmRef = { id: golden.obj.value, name: settings.goldenImage, host: hostNames.get(golden.props['runtime.host']?.value ?? '') ?? '', role: 'template' };
   const goldenImage: ImageRef = { vm: goldenVm, snapshot: { id: snapshot.value, vm: goldenVm, name: settings.snapshot ?? 'current' } };
+  const patched: ImageRef | undefined = patchSnapshot && { vm: goldenVm, snapshot: { id: patchSnapshot.value, vm: goldenVm, name: settings.patchSnapshot! } };
   return {
+    ...(patched ? { patched } : {}),
     placement: {
       folder: golden.props.parent,
       pool: cluster.props.resourcePool,
@@ -109,6 +117,7 @@ function details(about: ServiceContent['about'], settings: VsphereSettings, gold
     apiVersion: about.apiVersion,
     goldenImage: settings.goldenImage,
     snapshot: golden.snapshot.name,
+    patchSnapshot: settings.patchSnapshot ?? 'none',
     datastore,
     readyWhen: settings.readyWhen,
     customizationSpec: settings.customizationSpec ?? 'none',

@@ -1,9 +1,11 @@
 /**
  * The vSphere calls behind the strategies' primitives, on managed object references:
  * each starts a task and waits for it (tasks.ts), resolving with the task's result. Faults
- * stay vim25's (VimFault); the driver decides what they mean for the run.
+ * stay vim25's (VimFault); the driver decides what they mean for the run. Reads of VM
+ * state are batched: concurrent reads share one RetrievePropertiesEx.
  */
 import type { VimClient } from './vim25/client.js';
+import { VimFault } from './vim25/errors.js';
 import {
   cloneVMTask,
   createSnapshotTask,
@@ -12,8 +14,9 @@ import {
   instantCloneTask,
   powerOffVMTask,
   powerOnVMTask,
+  revertToSnapshotTask,
 } from './vim25/methods.js';
-import { retrieveProperties, type VirtualMachinePowerState } from './vim25/properties.js';
+import { BatchedReader, type VirtualMachinePowerState } from './vim25/properties.js';
 import { TaskWatcher } from './vim25/tasks.js';
 import type { CustomizationSpec, OptionValue, VirtualMachineCloneSpec, VirtualMachineRelocateSpec } from './vim25/types.js';
 import { MoRef } from './vim25/xml.js';
@@ -26,8 +29,15 @@ export class VmOperations {
     return this.tasks.inFlight;
   }
 
+  /**
+   * Every read of a VM's state (readiness, host, power state): the reads of a moment, of
+   * any of these kinds, go in one RetrievePropertiesEx (BatchedReader).
+   */
+  private readonly vmReads: BatchedReader<'VirtualMachine', 'runtime.powerState' | 'guest.toolsRunningStatus' | 'runtime.host'>;
+
   constructor(private readonly client: VimClient) {
     this.tasks = new TaskWatcher(client);
+    this.vmReads = new BatchedReader(client, 'VirtualMachine', ['runtime.powerState', 'guest.toolsRunningStatus', 'runtime.host']);
   }
 
   async clone(vm: MoRef, folder: MoRef, name: string, spec: VirtualMachineCloneSpec): Promise<MoRef> {
@@ -46,8 +56,29 @@ export class VmOperations {
     await this.tasks.wait(await powerOnVMTask(this.client, vm));
   }
 
+  /** RevertToSnapshot_Task, never powering the VM on (a memory-less snapshot leaves it off anyway). */
+  async revert(snapshot: MoRef): Promise<void> {
+    await this.tasks.wait(await revertToSnapshotTask(this.client, snapshot, { suppressPowerOn: true }));
+  }
+
   async powerOff(vm: MoRef): Promise<void> {
     await this.tasks.wait(await powerOffVMTask(this.client, vm));
+  }
+
+  /**
+   * A hard power-off that is done when the VM is already off (Horizon's, and the `sim`
+   * driver's: a retried refresh powers off a desktop the last try left off). vCenter
+   * refuses PowerOffVM_Task on a powered-off VM (InvalidPowerState); only then is the
+   * state read, to tell that from a real refusal.
+   */
+  async powerOffUnlessOff(vm: MoRef): Promise<void> {
+    try {
+      await this.powerOff(vm);
+    } catch (error) {
+      if (!(error instanceof VimFault && error.faultType === 'InvalidPowerState')) throw error;
+      const current = await this.vmReads.readExisting(vm);
+      if (current['runtime.powerState'] !== 'poweredOff') throw error;
+    }
   }
 
   /** CustomizeVM_Task (the VM must be off; the spec applies at its next boot). */
@@ -63,20 +94,19 @@ export class VmOperations {
 
   /** The VM's power state, or undefined when it no longer exists. */
   async powerState(vm: MoRef): Promise<{ powerState?: VirtualMachinePowerState } | undefined> {
-    const [props] = await retrieveProperties(this.client, 'VirtualMachine', [vm], ['runtime.powerState']);
-    return props && { powerState: props.props['runtime.powerState'] };
+    const props = await this.vmReads.read(vm);
+    return props && { powerState: props['runtime.powerState'] };
   }
 
-  /** Whether the VM is powered on and VMware Tools run in its guest. */
+  /** Whether the VM is powered on and VMware Tools run in its guest (ManagedObjectNotFound when it no longer exists). */
   async readiness(vm: MoRef): Promise<{ poweredOn: boolean; toolsRunning: boolean }> {
-    const [props] = await retrieveProperties(this.client, 'VirtualMachine', [vm], ['runtime.powerState', 'guest.toolsRunningStatus']);
-    return { poweredOn: props?.props['runtime.powerState'] === 'poweredOn', toolsRunning: props?.props['guest.toolsRunningStatus'] === 'guestToolsRunning' };
+    const props = await this.vmReads.readExisting(vm);
+    return { poweredOn: props['runtime.powerState'] === 'poweredOn', toolsRunning: props['guest.toolsRunningStatus'] === 'guestToolsRunning' };
   }
 
-  /** The host a VM runs on (its reference value). */
+  /** The host a VM runs on (its reference value; ManagedObjectNotFound when the VM no longer exists). */
   async hostOf(vm: MoRef): Promise<string | undefined> {
-    const [props] = await retrieveProperties(this.client, 'VirtualMachine', [vm], ['runtime.host']);
-    return props?.props['runtime.host']?.value;
+    return (await this.vmReads.readExisting(vm))['runtime.host']?.value;
   }
 
   private async resultRef(task: MoRef, method: string): Promise<MoRef> {

@@ -13,6 +13,7 @@ export const vsphereSettingsSchema = z.strictObject({
   user: z.string().min(1).max(200),
   goldenImage: z.string().min(1).max(200),
   snapshot: z.string().min(1).max(200),
+  patchSnapshot: z.string().min(1).max(200),
   datastore: z.string().min(1).max(200),
   cluster: z.string().min(1).max(200),
   insecure: z.boolean(),
@@ -30,6 +31,8 @@ export type VsphereFileSettings = z.infer<typeof vsphereSettingsSchema>;
 export interface VsphereSettings extends VimConnection {
   goldenImage: string;
   snapshot?: string;
+  /** The golden image's snapshot a patch (recompose, push image) moves the pool to. */
+  patchSnapshot?: string;
   datastore?: string;
   cluster?: string;
   /** A vCenter customization spec applied to Composer-style desktops (QuickPrep's step). */
@@ -64,7 +67,7 @@ export function vsphereSettings(settings: VsphereFileSettings, password: string 
   if (!password) throw new InputError('the vsphere driver needs a password: set VSPHERE_PASSWORD (or VSPHERE_PASSWORD_FILE naming a 0600 file)');
   return {
     url: settings.url!, user: settings.user!, password,
-    goldenImage: settings.goldenImage!, snapshot: settings.snapshot, datastore: settings.datastore, cluster: settings.cluster,
+    goldenImage: settings.goldenImage!, snapshot: settings.snapshot, patchSnapshot: settings.patchSnapshot, datastore: settings.datastore, cluster: settings.cluster,
     insecure: settings.insecure ?? false, caFile: settings.ca, customizationSpec: settings.customizationSpec,
     readyWhen: settings.readyWhen ?? 'tools', readyTimeoutS: settings.readyTimeoutS ?? DEFAULT_READY_TIMEOUT_S,
     retryBudgetMs: (settings.retryBudgetS ?? DEFAULT_RETRY_BUDGET_S) * 1000,

@@ -12,6 +12,7 @@
  * the reference of a VM teardown must destroy.
  */
 import type { Inventory } from '../../contract/cluster.js';
+import type { RunWarning } from '../../contract/summary.js';
 import { RealClock } from '../real-clock.js';
 import {
   OperationError,
@@ -48,6 +49,9 @@ export class VsphereDriver implements HypervisorDriver {
   private readonly vms: VmOperations;
   private discovery: Discovery | undefined;
   private readonly stop = new AbortController();
+  /** A patch ran without vsphere.patchSnapshot: the deployed snapshot was used again (warned once). */
+  private patchFallback = false;
+  private patchFallbackWarned = false;
 
   constructor(private readonly settings: VsphereSettings, private readonly run: VsphereRunContext) {
     this.client = vimClient({ ...settings, stopSignal: this.stop.signal });
@@ -69,6 +73,13 @@ export class VsphereDriver implements HypervisorDriver {
 
   async goldenImage(): Promise<ImageRef> {
     return this.opened().golden;
+  }
+
+  async patchedImage(): Promise<ImageRef> {
+    const { golden, patched } = this.opened();
+    if (patched) return patched;
+    this.patchFallback = true;
+    return golden;
   }
 
   fullClone(source: SnapshotRef, options: CloneOptions): Promise<VmRef> {
@@ -99,9 +110,13 @@ export class VsphereDriver implements HypervisorDriver {
     await onVm(vm.name, () => this.vms.powerOn(vmRef(vm)));
   }
 
-  /** Not a primitive of the interface: QuickPrep's shutdown (customize()). */
-  private async powerOff(vm: VmRef): Promise<void> {
-    await onVm(vm.name, () => this.vms.powerOff(vmRef(vm)));
+  /** PowerOffVM_Task; a VM already off counts as powered off (as on `sim`). */
+  async powerOff(vm: VmRef): Promise<void> {
+    await onVm(vm.name, () => this.vms.powerOffUnlessOff(vmRef(vm)));
+  }
+
+  async revert(snapshot: SnapshotRef): Promise<void> {
+    await onVm(snapshot.vm.name, () => this.vms.revert(new MoRef('VirtualMachineSnapshot', snapshot.id)));
   }
 
   /**
@@ -126,6 +141,12 @@ export class VsphereDriver implements HypervisorDriver {
   /** Desktops waiting to be ready, by name: when each wait began (ms). */
   private readonly readyWaits = new Map<string, number>();
 
+  takeWarnings(arm: string): RunWarning[] {
+    if (!this.patchFallback || this.patchFallbackWarned) return [];
+    this.patchFallbackWarned = true;
+    return [{ code: 'patch-same-image', arm, message: 'no patch snapshot is configured (vsphere.patchSnapshot, --patch-snapshot): the patch moved the pool to the snapshot it was deployed from; the work and its timings are a real patch\'s, the image is not new' }];
+  }
+
   waiting(): WaitState {
     const now = Date.now();
     let oldestMs = now;
@@ -149,8 +170,32 @@ export class VsphereDriver implements HypervisorDriver {
       const { poweredOn, toolsRunning } = await onVm(vm.name, () => this.vms.readiness(vmRef(vm)));
       if (poweredOn && (this.settings.readyWhen === 'powered-on' || toolsRunning)) return;
       if (Date.now() > deadline) throw new OperationError(`${vm.name}: not ready after ${this.settings.readyTimeoutS} s (powered on: ${poweredOn}, VMware Tools running: ${toolsRunning})`, vm.name);
-      await pause(READY_POLL_MS, this.stop.signal);
+      await this.nextPoll();
     }
+  }
+
+  /** The next poll, common to every desktop waiting to be ready. */
+  private poll: Promise<void> | undefined;
+
+  /**
+   * Resolves at the next poll (at most READY_POLL_MS from now), or at once when the run is
+   * stopping. One timer for all the desktops waiting: they read together at each poll, and
+   * their reads go in one RetrievePropertiesEx (primitives.ts), whatever their number.
+   */
+  private nextPoll(): Promise<void> {
+    const signal = this.stop.signal;
+    if (signal.aborted) return Promise.resolve();
+    this.poll ??= new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.poll = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, READY_POLL_MS);
+      signal.addEventListener('abort', done, { once: true });
+    });
+    return this.poll;
   }
 
   /**
@@ -208,23 +253,6 @@ export class VsphereDriver implements HypervisorDriver {
 }
 
 const READY_POLL_MS = 1000;
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 function vmRef(vm: VmRef): MoRef {
   return new MoRef('VirtualMachine', vm.id);

@@ -106,6 +106,11 @@ export function createSnapshotTask(client: VimClient, vm: MoRef, request: { name
   return returnRef(client, 'CreateSnapshot_Task', { _this: vm, ...request });
 }
 
+/** On a VirtualMachineSnapshot: the VM goes back to that snapshot. */
+export function revertToSnapshotTask(client: VimClient, snapshot: MoRef, request: { suppressPowerOn?: boolean } = {}): Promise<MoRef> {
+  return returnRef(client, 'RevertToSnapshot_Task', { _this: snapshot, ...request });
+}
+
 export function powerOnVMTask(client: VimClient, vm: MoRef): Promise<MoRef> {
   return returnRef(client, 'PowerOnVM_Task', { _this: vm });
 }

@@ -15,7 +15,7 @@
 import type { VimClient } from './client.js';
 import { VimFault, VimSessionRenewed } from './errors.js';
 import { createFilter, createListView, destroyView, modifyListView, waitForUpdatesEx } from './methods.js';
-import { retrieveProperties, type TaskInfoState } from './properties.js';
+import { BatchedReader, type TaskInfoState } from './properties.js';
 import type { LocalizedMethodFault, ObjectUpdate } from './types.js';
 import type { MoRef } from './xml.js';
 
@@ -45,17 +45,22 @@ export class TaskWatcher {
   private version = '';
   private looping = false;
 
+  /** The first read of each task; tasks started together are read together. */
+  private readonly firstReads: BatchedReader<'Task', (typeof TASK_PROPERTIES)[number]>;
+
   /** @param readFirst read a task's state before following it (off only to test the WaitForUpdatesEx path). */
-  constructor(private readonly client: VimClient, private readonly readFirst = true) {}
+  constructor(private readonly client: VimClient, private readonly readFirst = true) {
+    this.firstReads = new BatchedReader(client, 'Task', [...TASK_PROPERTIES]);
+  }
 
   /** Resolves with the task's info.result (decoded, e.g. a MoRef), rejects with a VimFault when it fails. */
   async wait(task: MoRef): Promise<unknown> {
-    // One read first: a task already finished (quick ones often are) needs no following.
+    // One read first (batched with the other tasks' first reads of the moment): a task
+    // already finished (quick ones often are) needs no following.
     if (this.readFirst) {
-      const [current] = await retrieveProperties(this.client, 'Task', [task], [...TASK_PROPERTIES]);
-      const state = current?.props['info.state'];
-      if (state === 'success') return current!.props['info.result'];
-      if (state === 'error') throw taskFault(current!.props['info.error']);
+      const current = await this.firstReads.readExisting(task);
+      if (current['info.state'] === 'success') return current['info.result'];
+      if (current['info.state'] === 'error') throw taskFault(current['info.error']);
     }
     const promise = new Promise<unknown>((resolve, reject) => {
       this.pending.set(task.value, { task, resolve, reject });
@@ -74,6 +79,8 @@ export class TaskWatcher {
   /** Into the view (created with the first task of a session). */
   private async follow(task: MoRef): Promise<void> {
     this.toAdd.push(task);
+    // The tasks of this moment join the same change (their first reads come back together).
+    if (!this.adding) await new Promise((resolve) => setImmediate(resolve));
     while (this.toAdd.length > 0 && this.toAdd.includes(task)) {
       if (this.adding) {
         await this.adding.catch(() => undefined);

@@ -41,6 +41,8 @@ export interface ObjectSpec {
 export interface PropertyFilterSpec {
   propSet: PropertySpec[];
   objectSet: ObjectSpec[];
+  /** true: an object of objectSet that no longer exists is left out of a RetrieveResult instead of failing the call (ManagedObjectNotFound). */
+  reportMissingObjectsInResults?: boolean;
 }
 
 export interface RetrieveOptions {
@@ -246,7 +248,7 @@ const DATA_TYPES = {
   TraversalSpec: ['name:string', 'type:string', 'path:string', 'skip:boolean', 'selectSet:SelectionSpec[]'],
   PropertySpec: ['type:string', 'all:boolean', 'pathSet:string[]'],
   ObjectSpec: ['obj:ManagedObjectReference', 'skip:boolean', 'selectSet:SelectionSpec[]'],
-  PropertyFilterSpec: ['propSet:PropertySpec[]', 'objectSet:ObjectSpec[]'],
+  PropertyFilterSpec: ['propSet:PropertySpec[]', 'objectSet:ObjectSpec[]', 'reportMissingObjectsInResults:boolean'],
   RetrieveOptions: ['maxObjects:int'],
   DynamicProperty: ['name:string', 'val:anyType'],
   ObjectContent: ['obj:ManagedObjectReference', 'propSet:DynamicProperty[]'],
@@ -297,6 +299,7 @@ const REQUEST_TYPES = {
   CloneVM_Task: ['_this:ManagedObjectReference', 'folder:ManagedObjectReference', 'name:string', 'spec:VirtualMachineCloneSpec'],
   InstantClone_Task: ['_this:ManagedObjectReference', 'spec:VirtualMachineInstantCloneSpec'],
   CreateSnapshot_Task: ['_this:ManagedObjectReference', 'name:string', 'description:string', 'memory:boolean', 'quiesce:boolean'],
+  RevertToSnapshot_Task: ['_this:ManagedObjectReference', 'host:ManagedObjectReference', 'suppressPowerOn:boolean'],
   PowerOnVM_Task: ['_this:ManagedObjectReference'],
   PowerOffVM_Task: ['_this:ManagedObjectReference'],
   Destroy_Task: ['_this:ManagedObjectReference'],
