@@ -111,6 +111,13 @@ export function progressReporter({ stream, quiet }: ProgressOptions): RunListene
       if (tty) draw(true);
       else stream.write(`  ${arm.name}: phase ${next}\n`);
     },
+    onOperation(arm, operation) {
+      closeLine();
+      // The pool as deployed is what the operation works through: count it afresh.
+      state = { ...state, name: `${arm.name} ${operation}`, ready: 0, failed: 0, firstReadyS: null, phases: [] };
+      lastDecile = 0;
+      stream.write(`  ${arm.name}: ${operation} on the deployed pool\n`);
+    },
     onSamples(_arm, samples: ArmSample[]) {
       if (samples.length === 0) return;
       const iops = samples.map((sample) => (sample.diskReadIops ?? sample.readIops ?? 0) + (sample.diskWriteIops ?? sample.writeIops ?? 0));
@@ -144,7 +151,14 @@ export function progressReporter({ stream, quiet }: ProgressOptions): RunListene
       clearInterval(ticker);
       closeLine();
       const clusterS = (record.endMs - record.startMs) / 1000;
-      stream.write(`  ${arm.name}: done, ${state.ready}/${state.total} ready in ${clockText(clusterS)} of cluster time (${((Date.now() - started) / 1000).toFixed(2)} s wall)\n`);
+      const ready = record.desktops.filter((desktop) => desktop.readyS !== undefined).length;
+      const wall = `(${((Date.now() - started) / 1000).toFixed(2)} s wall)`;
+      const operations = record.operations ?? [];
+      stream.write(`  ${arm.name}: done, ${ready}/${arm.desktops} ready in ${clockText(clusterS)} of cluster time${operations.length ? '' : ` ${wall}`}\n`);
+      for (const [index, operation] of operations.entries()) {
+        const back = operation.desktops.filter((desktop) => desktop.readyS !== undefined).length;
+        stream.write(`  ${arm.name}: ${operation.name}, ${back}/${operation.desktops.length} back in service in ${clockText((operation.endMs - operation.startMs) / 1000)} of cluster time${index === operations.length - 1 ? ` ${wall}` : ''}\n`);
+      }
     },
     onTeardown(arm, vms) {
       clearInterval(ticker);

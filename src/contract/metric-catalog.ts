@@ -4,8 +4,9 @@
  */
 import { InputError } from './errors.js';
 import { PHASE_NAMES } from './observations.js';
+import { OPERATION_LABELS, OPERATIONS, type OperationName } from './operation.js';
 import { closest } from './suggest.js';
-import type { ArmSummary } from './summary.js';
+import type { ArmSummary, OperationSummary } from './summary.js';
 
 export interface MetricSpec {
   name: string;
@@ -40,7 +41,31 @@ const phases: MetricSpec[] = PHASE_NAMES.map((phase) => ({
   read: (arm: ArmSummary) => arm.phases.find((candidate) => candidate.name === phase && candidate.performed)?.durationS ?? null,
 }));
 
-export const METRICS: ReadonlyMap<string, MetricSpec> = new Map([...base, ...phases].map((metric) => [metric.name, metric]));
+/** Day-2 operations: `op.<operation>.<figure>`, null for an arm that did not run it. */
+const OPERATION_FIGURES: [figure: string, label: string, unit: string, read: (operation: OperationSummary) => number | null][] = [
+  ['durationS', 'duration', 's', (operation) => operation.durationS],
+  ['windowS', 'maintenance window', 's', (operation) => operation.windowS],
+  ['unavailableDesktopS', 'desktop-seconds unavailable', 's', (operation) => operation.unavailableDesktopS],
+  ['maxDowntimeS', 'longest desktop downtime', 's', (operation) => operation.downtimeS.max],
+  ['peakIops', 'peak storage IOPS', 'IOPS', (operation) => operation.peakIops],
+  ['peakCpuPct', 'peak CPU %', '%', (operation) => operation.peakCpuPct],
+  ['desktopsFailed', 'desktops failed', 'desktops', (operation) => operation.desktops.failed],
+];
+
+const operationOf = (arm: ArmSummary, name: OperationName) => arm.operations?.find((operation) => operation.name === name);
+
+const operations: MetricSpec[] = OPERATIONS.flatMap((name) => OPERATION_FIGURES.map(([figure, label, unit, read]): MetricSpec => ({
+  name: `op.${name}.${figure}`,
+  label: `${OPERATION_LABELS[name]}: ${label}`,
+  unit,
+  higherIsWorse: true,
+  read: (arm: ArmSummary) => {
+    const operation = operationOf(arm, name);
+    return operation ? read(operation) : null;
+  },
+})));
+
+export const METRICS: ReadonlyMap<string, MetricSpec> = new Map([...base, ...phases, ...operations].map((metric) => [metric.name, metric]));
 
 const METRIC_NAMES = [...METRICS.keys()];
 

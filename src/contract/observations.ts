@@ -3,6 +3,7 @@
  * and phases. Units live in the names.
  */
 import type { Method } from './method.js';
+import type { OperationName } from './operation.js';
 
 /**
  * One host over one sampling interval, averaged over that interval (as vCenter's 20 s
@@ -30,8 +31,12 @@ export interface ArmSample extends HostSample {
   tS: number;
 }
 
-/** `retried`: an attempt failed and the desktop is provisioned again (its `error` says why). */
-export const LIFECYCLE = ['requested', 'cloned', 'powered-on', 'customized', 'ready', 'retried', 'failed', 'destroyed'] as const;
+/**
+ * `retried`: an attempt failed and the desktop is provisioned again (its `error` says why).
+ * Day-2 operations add `logged-off` (its user left, or was forced off) and `out-of-service`
+ * (Horizon took it for maintenance); `ready` then means back in service.
+ */
+export const LIFECYCLE = ['requested', 'cloned', 'powered-on', 'customized', 'ready', 'retried', 'failed', 'destroyed', 'logged-off', 'out-of-service'] as const;
 export type LifecycleKind = (typeof LIFECYCLE)[number];
 
 export interface LifecycleEvent {
@@ -44,10 +49,18 @@ export interface LifecycleEvent {
   /** Seconds since the arm started. */
   tS: number;
   error?: string;
+  /** The day-2 operation the event belongs to; absent for the deployment. */
+  operation?: OperationName;
 }
 
+/** A deployment's phases, in the order they start. */
 export const PHASE_NAMES = ['template', 'replica', 'digest', 'parents', 'clone', 'customize', 'power-on'] as const;
-export type PhaseName = (typeof PHASE_NAMES)[number];
+/**
+ * A day-2 operation's phases: publishing a new image (template to parents), waiting for
+ * users to log off, the per-desktop steps, and removing what the old image left (cleanup).
+ */
+export const OPERATION_PHASE_NAMES = ['template', 'replica', 'digest', 'parents', 'logoff', 'power-off', 'destroy', 'revert', 'clone', 'customize', 'power-on', 'cleanup'] as const;
+export type PhaseName = (typeof PHASE_NAMES)[number] | (typeof OPERATION_PHASE_NAMES)[number];
 
 export interface PhaseRecord {
   name: PhaseName;

@@ -5,6 +5,7 @@
  */
 import type { Inventory } from './cluster.js';
 import type { Method } from './method.js';
+import type { OperationName, OperationSpec } from './operation.js';
 import type { LifecycleEvent, PhaseRecord } from './observations.js';
 import type { RunStatus } from './run-status.js';
 import type { SinkReport } from './sink.js';
@@ -22,6 +23,8 @@ export interface ArmSpec {
   repetition?: number;
   /** A warm-up run: kept in the folder, left out of the statistics. */
   warmup?: boolean;
+  /** Day-2 operations run on the pool after it is deployed, in order (absent: deploy only). */
+  operations?: OperationSpec[];
 }
 
 /** What the regression gate checks a run against, as a scenario's `gate:` gives it. */
@@ -67,6 +70,33 @@ export interface DesktopRecord {
   retries?: number;
 }
 
+/** One desktop through a day-2 operation; times are seconds since the operation started. */
+export interface OperationDesktopRecord {
+  name: string;
+  host: string;
+  /** Its user logged off (or was forced off); absent when nobody was logged in. */
+  loggedOffS?: number;
+  /** Horizon took it out of service for the operation. */
+  outS?: number;
+  /** Back in service (ready again). */
+  readyS?: number;
+  failedS?: number;
+  error?: string;
+  retries?: number;
+}
+
+/** One day-2 operation on an arm's pool. */
+export interface OperationRecord {
+  name: OperationName;
+  /** When it started and ended (ms, the driver's clock); the arm's samples cover the span. */
+  startMs: number;
+  endMs: number;
+  users: OperationSpec['users'];
+  /** Seconds since the operation started. */
+  phases: PhaseRecord[];
+  desktops: OperationDesktopRecord[];
+}
+
 export interface ArmRecord {
   name: string;
   method: Method;
@@ -77,12 +107,14 @@ export interface ArmRecord {
   desktopsRequested: number;
   startedAt: string;
   startMs: number;
-  /** When the strategy finished (last desktop ready or failed). */
+  /** When the deployment finished (last desktop ready or failed); day-2 operations follow. */
   endMs: number;
   phases: PhaseRecord[];
   desktops: DesktopRecord[];
   /** VMs left in place (--keep, or teardown skipped). */
   keptVms: string[];
+  /** Day-2 operations after the deployment, as far as they ran (absent: deploy only). */
+  operations?: OperationRecord[];
   /** What the driver saw that the figures alone would hide (absent when nothing). */
   warnings?: RunWarning[];
 }
@@ -113,20 +145,41 @@ const EVENT_FIELDS: Partial<Record<LifecycleEvent['kind'], keyof DesktopRecord>>
   requested: 'requestedS', cloned: 'clonedS', 'powered-on': 'poweredOnS', customized: 'customizedS', ready: 'readyS', failed: 'failedS',
 };
 
-/** Per-desktop lifecycle times from the events, in the order desktops first appear. */
-export function desktopRecords(events: LifecycleEvent[]): DesktopRecord[] {
-  const byName = new Map<string, DesktopRecord>();
+const OPERATION_EVENT_FIELDS: Partial<Record<LifecycleEvent['kind'], keyof OperationDesktopRecord>> = {
+  'logged-off': 'loggedOffS', 'out-of-service': 'outS', ready: 'readyS', failed: 'failedS',
+};
+
+interface FoldedDesktop {
+  name: string;
+  host: string;
+  error?: string;
+  retries?: number;
+}
+
+/** Per-desktop records from events, in the order desktops first appear: each event's time in the field `fields` names. */
+function foldDesktops<R extends FoldedDesktop>(events: LifecycleEvent[], fields: Partial<Record<LifecycleEvent['kind'], keyof R>>, secondsOf: (event: LifecycleEvent) => number): R[] {
+  const byName = new Map<string, R>();
   for (const event of events) {
     let desktop = byName.get(event.desktop);
     if (!desktop) {
-      desktop = { name: event.desktop, host: event.host };
+      desktop = { name: event.desktop, host: event.host } as R;
       byName.set(event.desktop, desktop);
     }
     if (event.host) desktop.host = event.host;
-    const key = EVENT_FIELDS[event.kind];
-    if (key) (desktop as unknown as Record<string, number>)[key] = Number(event.tS.toFixed(3));
+    const key = fields[event.kind];
+    if (key) (desktop as unknown as Record<string, number>)[key as string] = Number(secondsOf(event).toFixed(3));
     if (event.kind === 'retried') desktop.retries = (desktop.retries ?? 0) + 1;
     if (event.kind === 'failed' && event.error !== undefined) desktop.error = event.error;
   }
   return [...byName.values()];
+}
+
+/** Per-desktop lifecycle times from the deployment's events, in the order desktops first appear. */
+export function desktopRecords(events: LifecycleEvent[]): DesktopRecord[] {
+  return foldDesktops<DesktopRecord>(events.filter((event) => event.operation === undefined), EVENT_FIELDS, (event) => event.tS);
+}
+
+/** Per-desktop times through one operation from its events (`sinceMs`: when it started). */
+export function operationDesktopRecords(events: LifecycleEvent[], operation: OperationName, sinceMs: number): OperationDesktopRecord[] {
+  return foldDesktops<OperationDesktopRecord>(events.filter((event) => event.operation === operation), OPERATION_EVENT_FIELDS, (event) => (event.timeMs - sinceMs) / 1000);
 }

@@ -5,6 +5,7 @@
 import type { RunStatus } from './run-status.js';
 import type { PhaseName } from './observations.js';
 import type { Method } from './method.js';
+import type { OperationName, UserPolicyName } from './operation.js';
 
 export interface PhaseSummary {
   name: PhaseName;
@@ -28,22 +29,47 @@ export interface MetricStats {
   outliers: number[];
 }
 
-export interface ArmSummary {
+/** What a deployment or a day-2 operation did to the cluster, over its own samples. */
+export interface ClusterLoad {
+  /** Peak of the cluster's total (read + write) storage IOPS over the sampling intervals. */
+  peakIops: number;
+  /** Time-weighted mean of the cluster's total storage IOPS. */
+  avgIops: number;
+  /** Storage I/Os. */
+  totalIos: number;
+  /** Peak and mean of the cluster's CPU use (all hosts' MHz over all hosts' capacity). */
+  peakCpuPct: number;
+  avgCpuPct: number;
+}
+
+/** One day-2 operation on an arm's pool; times in seconds. */
+export interface OperationSummary extends ClusterLoad {
+  name: OperationName;
+  /** When it started, since the arm's start; how long it ran (publishing and waiting for users included). */
+  startS: number;
+  durationS: number;
+  users: { policy: UserPolicyName; loggedInPct: number };
+  /** Desktops it took, those back in service, those that failed. */
+  desktops: { total: number; done: number; failed: number };
+  /** The maintenance window: first desktop out of service to the last back (or failed); null when none went out. */
+  windowS: number | null;
+  /** Desktop-seconds out of service, all desktops (a failed one counts until the operation ended). */
+  unavailableDesktopS: number;
+  /** Most desktops out of service at once. */
+  peakUnavailable: number;
+  /** Per desktop: out of service to back in service. */
+  downtimeS: { p50: number | null; p95: number | null; max: number | null };
+  /** Seconds since the operation started. */
+  phases: PhaseSummary[];
+}
+
+export interface ArmSummary extends ClusterLoad {
   name: string;
   method: Method;
   desktops: { requested: number; ready: number; failed: number };
   /** From the arm's start to its last desktop ready; null when none became ready. */
   deployTimeS: number | null;
   phases: PhaseSummary[];
-  /** Peak of the cluster's total (read + write) storage IOPS over the sampling intervals. */
-  peakIops: number;
-  /** Time-weighted mean of the cluster's total storage IOPS over the arm. */
-  avgIops: number;
-  /** Storage I/Os over the arm. */
-  totalIos: number;
-  /** Peak and mean of the cluster's CPU use (all hosts' MHz over all hosts' capacity). */
-  peakCpuPct: number;
-  avgCpuPct: number;
   /** Seconds from the arm's start until each desktop was ready. */
   desktopReadyS: { p50: number | null; p95: number | null; max: number | null };
   /**
@@ -56,6 +82,11 @@ export interface ArmSummary {
   warmups?: ArmSummary[];
   /** Provisioning attempts that failed and were tried again (`retried` events), all desktops of the arm. */
   retries: number;
+  /**
+   * Day-2 operations after the deployment, in order (absent: deploy only). Every figure
+   * above is the deployment's alone.
+   */
+  operations?: OperationSummary[];
 }
 
 /**

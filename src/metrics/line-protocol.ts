@@ -94,7 +94,8 @@ function sampleLines(run: RunIdentity, sample: ArmSample): string[] {
 function eventLine(run: RunIdentity, event: LifecycleEvent, sequence: number): string {
   const fields: Fields = { desktop: event.desktop, t_s: Number(event.tS.toFixed(3)), host: event.host };
   if (event.error !== undefined) fields.error = event.error;
-  return line('vdibench_event', { ...armTags(run, event.arm, event.method), kind: event.kind }, fields, event.timeMs, sequence);
+  const tags = { ...armTags(run, event.arm, event.method), kind: event.kind, ...(event.operation ? { operation: event.operation } : {}) };
+  return line('vdibench_event', tags, fields, event.timeMs, sequence);
 }
 
 function phaseLines(run: RunIdentity, armPhases: ArmPhases): string[] {
@@ -126,6 +127,33 @@ function summaryLine(run: RunIdentity, arm: ArmSummary, timeMs: number): string 
   return line('vdibench_summary', armTags(run, arm.name, arm.method), fields, timeMs);
 }
 
+/** One point per day-2 operation of an arm, stamped with the arm's summary (the `operation` tag tells them apart). */
+function operationLines(run: RunIdentity, arm: ArmSummary, timeMs: number): string[] {
+  return (arm.operations ?? []).map((operation) => {
+    const fields: Fields = {
+      start_s: operation.startS,
+      duration_s: operation.durationS,
+      desktops_total: operation.desktops.total,
+      desktops_done: operation.desktops.done,
+      desktops_failed: operation.desktops.failed,
+      unavailable_desktop_s: operation.unavailableDesktopS,
+      peak_unavailable: operation.peakUnavailable,
+      peak_iops: operation.peakIops,
+      avg_iops: operation.avgIops,
+      total_ios: operation.totalIos,
+      peak_cpu_pct: operation.peakCpuPct,
+      avg_cpu_pct: operation.avgCpuPct,
+      users_policy: operation.users.policy,
+      users_logged_in_pct: operation.users.loggedInPct,
+    };
+    if (operation.windowS !== null) fields.window_s = operation.windowS;
+    if (operation.downtimeS.p50 !== null) fields.downtime_p50_s = operation.downtimeS.p50;
+    if (operation.downtimeS.max !== null) fields.downtime_max_s = operation.downtimeS.max;
+    for (const phase of operation.phases) if (phase.performed) fields[`phase_${phase.name.replace('-', '_')}_s`] = phase.durationS;
+    return line('vdibench_operation', { ...armTags(run, arm.name, arm.method), operation: operation.name }, fields, timeMs);
+  });
+}
+
 /**
  * Turns batches into line protocol once, for every sink: the run folder's metrics.lp and
  * InfluxDB receive the very same lines.
@@ -140,7 +168,7 @@ export class LineProtocolEncoder {
     for (const sample of batch.samples ?? []) lines.push(...sampleLines(this.run, sample));
     for (const event of batch.events ?? []) lines.push(eventLine(this.run, event, this.eventSequence++));
     for (const arm of batch.phases ?? []) lines.push(...phaseLines(this.run, arm));
-    for (const { arm, timeMs } of batch.summaries ?? []) lines.push(summaryLine(this.run, arm, timeMs));
+    for (const { arm, timeMs } of batch.summaries ?? []) lines.push(summaryLine(this.run, arm, timeMs), ...operationLines(this.run, arm, timeMs));
     return lines;
   }
 }

@@ -65,7 +65,9 @@ export function runDifferences(runs: ComparedRun[]): string[][] {
 const COMPARED_METRICS = [
   'deployTimeS', 'phase.replica', 'phase.digest', 'phase.parents', 'phase.clone', 'phase.customize', 'phase.power-on',
   'peakIops', 'avgIops', 'totalIos', 'peakCpuPct', 'avgCpuPct', 'desktopReadyP50S', 'desktopReadyP95S', 'desktopsReady', 'desktopsFailed',
-] as const;
+  // Day-2 operations (rows only where some run has the operation).
+  ...['recompose', 'refresh', 'push-image', 'logoff-recreate'].flatMap((operation) => ['durationS', 'windowS', 'unavailableDesktopS', 'maxDowntimeS', 'peakIops'].map((figure) => `op.${operation}.${figure}`)),
+];
 
 export interface ComparisonRow {
   arm: string;

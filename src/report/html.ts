@@ -3,9 +3,10 @@
  * written for a customer and readable offline. It only formats the summary computed in
  * summary.ts; series are downsampled for display (the CSV keeps every sample).
  */
-import { PHASE_NAMES } from '../contract/observations.js';
+import { OPERATION_PHASE_NAMES, PHASE_NAMES } from '../contract/observations.js';
+import { OPERATION_LABELS } from '../contract/operation.js';
 import type { ArmRecord } from '../contract/run-record.js';
-import type { ArmSummary } from '../contract/summary.js';
+import type { ArmSummary, OperationSummary } from '../contract/summary.js';
 import { ARM_COLOURS, chartJs } from './chart-library.js';
 import { lttb, thinSteps, type Point } from './downsample.js';
 import { contentSecurityPolicy, escapeHtml, formatNumber, formatSeconds, jsonForScript } from './markup.js';
@@ -161,6 +162,20 @@ const CHART_SCRIPT = `
         scales: { x: { type: 'linear', min: 0, ticks: { font: { size: 9 } } }, y: { beginAtZero: true, max: hostMax || undefined, ticks: { font: { size: 9 } } } } }
     }));
   });
+  // Day-2 operations: desktops out of service and storage IOPS, on each operation's own time axis.
+  var sinceOperation = { type: 'linear', min: 0, title: { display: true, text: 'minutes since the operation started' } };
+  data.operations.forEach(function (operation, index) {
+    [['chart-op-' + index + '-down', 'unavailable', 'desktops out of service', true], ['chart-op-' + index + '-iops', 'iops', 'IOPS (read + write)', false]].forEach(function (spec) {
+      charts.push(new Chart(document.getElementById(spec[0]), {
+        type: 'line',
+        data: { datasets: operation.arms.map(function (arm) {
+          return { label: arm.name, borderColor: arm.colour, backgroundColor: arm.colour, borderWidth: 2, pointRadius: 0, stepped: spec[3], data: points(arm[spec[1]]) };
+        }) },
+        options: { parsing: false, normalized: true, interaction: { mode: 'nearest', intersect: false },
+          scales: { x: sinceOperation, y: { beginAtZero: true, title: { display: true, text: spec[2] } } } }
+      }));
+    });
+  });
   // Charts redraw at the page width when printed (and back after).
   function resizeAll() { charts.forEach(function (chart) { chart.resize(); }); }
   window.addEventListener('beforeprint', resizeAll);
@@ -271,14 +286,61 @@ function summaryTable(arms: ArmSummary[]): string {
   return `<table id="summary">${head}<tbody>${body}</tbody></table>`;
 }
 
+/** Day-2 operations: per round, the arms side by side, then when desktops were out and what it did to storage. */
+function operationsSection(model: ReportModel): string {
+  const arms = model.summary.arms;
+  const rounds = Math.max(0, ...arms.map((arm) => arm.operations?.length ?? 0));
+  const sections: string[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const taking = arms.filter((arm) => arm.operations?.[round]);
+    const of = (arm: ArmSummary) => arm.operations![round]!;
+    const title = [...new Set(taking.map((arm) => OPERATION_LABELS[of(arm).name]))].join(' vs ');
+    const phaseNames = OPERATION_PHASE_NAMES.filter((name) => taking.some((arm) => of(arm).phases.some((phase) => phase.name === name)));
+    const rows: [string, (operation: OperationSummary) => string][] = [
+      ['Operation', (operation) => OPERATION_LABELS[operation.name]],
+      ['Users', (operation) => `${formatNumber(operation.users.loggedInPct)} % logged in, ${operation.users.policy === 'force-logoff' ? 'forced off' : 'waited for'}`],
+      ['Duration (start to last desktop back)', (operation) => formatSeconds(operation.durationS)],
+      ...phaseNames.map((name): [string, (operation: OperationSummary) => string] => [`phase: ${name}`, (operation) => {
+        const phase = operation.phases.find((candidate) => candidate.name === name);
+        return !phase ? '—' : phase.performed ? formatSeconds(phase.durationS) : 'not performed';
+      }]),
+      ['Maintenance window (first out to last back)', (operation) => formatSeconds(operation.windowS)],
+      ['Desktop-hours unavailable', (operation) => formatNumber(operation.unavailableDesktopS / 3600, 1)],
+      ['Downtime per desktop, p50 / p95 / max', (operation) => `${formatSeconds(operation.downtimeS.p50)} / ${formatSeconds(operation.downtimeS.p95)} / ${formatSeconds(operation.downtimeS.max)}`],
+      ['Most desktops out at once', (operation) => formatNumber(operation.peakUnavailable)],
+      ['Peak / average storage IOPS', (operation) => `${formatNumber(operation.peakIops)} / ${formatNumber(operation.avgIops)}`],
+      ['Peak / average CPU %', (operation) => `${formatNumber(operation.peakCpuPct, 1)} / ${formatNumber(operation.avgCpuPct, 1)}`],
+      ['Desktops back / taken (failed)', (operation) => `${formatNumber(operation.desktops.done)} / ${formatNumber(operation.desktops.total)} (${formatNumber(operation.desktops.failed)})`],
+    ];
+    const head = `<thead><tr><th></th>${taking.map((arm) => `<th>${escapeHtml(arm.name)}<br><span class="muted">${escapeHtml(arm.method)}</span></th>`).join('')}</tr></thead>`;
+    const body = rows.map(([label, cell]) => `<tr><td>${escapeHtml(label)}</td>${taking.map((arm) => `<td>${escapeHtml(cell(of(arm)))}</td>`).join('')}</tr>`).join('\n');
+    sections.push(`<section class="keep page-break-print operation" id="operation-${round + 1}">
+<h2>Day 2${rounds > 1 ? ` (${round + 1})` : ''}: ${escapeHtml(title)}</h2>
+<p class="muted">After the deployment, on the same pool. A desktop is out of service from when the operation takes it (its user logged off) until it is ready again; phases span from the first desktop that entered them to the last that left.</p>
+<table class="operation-table">${head}<tbody>${body}</tbody></table>
+<div class="grid">
+<div class="chart short"><canvas id="chart-op-${round}-down" role="img" aria-label="Desktops out of service over time"></canvas></div>
+<div class="chart short"><canvas id="chart-op-${round}-iops" role="img" aria-label="Storage IOPS during the operation"></canvas></div>
+</div>
+</section>`);
+  }
+  return sections.join('\n');
+}
+
+/** Desktops that failed, in the deployment or in a day-2 operation (its time counted from the operation's start). */
 function failedDesktops(arms: ArmRecord[]): string {
-  const failed = arms.flatMap((arm) => arm.desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined).map((desktop) => ({ arm: arm.name, desktop })));
+  const deploy = arms.flatMap((arm) => arm.desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined)
+    .map((desktop) => ({ arm: arm.name, step: 'deploy', desktop })));
+  const operations = arms.flatMap((arm) => (arm.operations ?? []).flatMap((operation) => operation.desktops
+    .filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined)
+    .map((desktop) => ({ arm: arm.name, step: OPERATION_LABELS[operation.name], desktop }))));
+  const failed = [...deploy, ...operations];
   if (failed.length === 0) return '';
   const shown = failed.slice(0, 200);
   return `<h2>Failed desktops (${failed.length})</h2>
-<table id="failed"><thead><tr><th>Desktop</th><th>Arm</th><th>Host</th><th>Failed at</th><th>Error</th></tr></thead><tbody>
-${shown.map(({ arm, desktop }) => `<tr><td>${escapeHtml(desktop.name)}</td><td>${escapeHtml(arm)}</td><td>${escapeHtml(desktop.host)}</td><td>${escapeHtml(formatSeconds(desktop.failedS ?? null))}</td><td style="text-align:left">${escapeHtml(desktop.error ?? '')}</td></tr>`).join('\n')}
-</tbody></table>${failed.length > shown.length ? `<p class="muted">…and ${failed.length - shown.length} more in desktops.csv.</p>` : ''}`;
+<table id="failed"><thead><tr><th>Desktop</th><th>Arm</th><th>Step</th><th>Host</th><th>Failed at</th><th>Error</th></tr></thead><tbody>
+${shown.map(({ arm, step, desktop }) => `<tr><td>${escapeHtml(desktop.name)}</td><td>${escapeHtml(arm)}</td><td>${escapeHtml(step)}</td><td>${escapeHtml(desktop.host)}</td><td>${escapeHtml(formatSeconds(desktop.failedS ?? null))}</td><td style="text-align:left">${escapeHtml(desktop.error ?? '')}</td></tr>`).join('\n')}
+</tbody></table>${failed.length > shown.length ? `<p class="muted">…and ${failed.length - shown.length} more in desktops.csv and operations.csv.</p>` : ''}`;
 }
 
 type ReportInfo = { title?: string; customer?: string; author?: string; notes?: string };
@@ -377,6 +439,15 @@ function methodBox(model: ReportModel): string {
   }
   items.push(['Horizon limits (concurrent operations)', Object.entries(horizon).map(([key, value]) => `${HORIZON_LIMIT_LABELS[key] ?? humanLabel(key)} ${typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value)}`).join(', ')]);
   items.push(['Desktops', scenario.arms.map((arm) => `${arm.name}: ${formatNumber(arm.desktops)} (${arm.method})`).join('; ')]);
+  const withOperations = scenario.arms.filter((arm) => arm.operations?.length && arm.repetition === undefined || (arm.operations?.length && arm.repetition === 1 && !arm.warmup));
+  if (withOperations.length > 0) {
+    items.push(['After deployment', withOperations.map((arm) => `${arm.repetitionOf ?? arm.name}: ${arm.operations!.map((operation) => {
+      const { users } = operation;
+      const who = users.loggedInPct === 0 ? 'no user logged in'
+        : `${formatNumber(users.loggedInPct)} % logged in, ${users.policy === 'force-logoff' ? `forced off after ${formatSeconds(users.logoffWarningS)}` : `logging off over ${formatSeconds(users.logoffWindowS)}`}`;
+      return `${OPERATION_LABELS[operation.name].toLowerCase()} (${who})`;
+    }).join(', then ')}`).join('; ')]);
+  }
   if (typeof scenario.profile === 'string') items.push(['Profile', scenario.profile]);
   items.push(['Changed from the scenario', overrides.length > 0 ? overrides.join(' ') : 'nothing (as in the scenario file)']);
   return `<div class="method" id="method"><h2>Hardware and method</h2><dl class="config">${items
@@ -478,7 +549,9 @@ function chartData(model: ReportModel) {
     : model.arms.map((view) => ({ view, name: view.summary.name, phases: view.summary.phases, band: undefined }));
   return {
     arms: views.map(({ view: { record, series: points }, name, phases, band: spread }, index) => {
-      const whole = withoutPartialLastInterval(points);
+      // With day-2 operations the arm samples on; these charts are the deployment's (operations have their own).
+      const deployEndS = record?.operations?.length ? (record.endMs - record.startMs) / 1000 : Infinity;
+      const whole = withoutPartialLastInterval(points.filter((point) => point.tS <= deployEndS + 0.002));
       const at = (value: (point: ClusterPoint) => number | null, digits: number) =>
         whole.map((point): GapPoint => { const y = value(point); return [round(point.tS, 1), y === null ? null : round(y, digits)]; });
       const iops = at((point) => point.iops, 0);
@@ -506,8 +579,40 @@ function chartData(model: ReportModel) {
     storageCapacityIops: storageCapacityIops(model),
     sweep: model.sweep ? { methods: model.sweep.methods, points: model.sweep.points } : null,
     hosts: perHost(model),
+    operations: operationsData(model, views.map(({ view, name }) => ({ view, name }))),
   };
 }
+
+/**
+ * Per round of day-2 operations, per arm: desktops out of service over time (a step line)
+ * and the cluster's storage IOPS, both on the operation's own time axis.
+ */
+function operationsData(model: ReportModel, views: { view: ArmView; name: string }[]) {
+  const rounds = Math.max(0, ...views.map(({ view }) => view.record?.operations?.length ?? 0));
+  return Array.from({ length: rounds }, (_, round) => ({
+    arms: views.flatMap(({ view, name }, index) => {
+      const operation = view.record?.operations?.[round];
+      if (!view.record || !operation) return [];
+      const startS = (operation.startMs - view.record.startMs) / 1000;
+      const endS = (operation.endMs - view.record.startMs) / 1000;
+      const durationS = endS - startS;
+      const edges = operation.desktops.flatMap((desktop) => (desktop.outS === undefined ? [] : [
+        { atS: desktop.outS, delta: 1 }, { atS: desktop.readyS ?? desktop.failedS ?? durationS, delta: -1 }]))
+        .sort((a, b) => a.atS - b.atS || a.delta - b.delta);
+      let down = 0;
+      const unavailable: Point[] = [[0, 0], ...edges.map((edge): Point => [round1(edge.atS), (down += edge.delta)]), [round1(durationS), down]];
+      const points = withoutPartialLastInterval(view.series.filter((point) => point.tS > startS + 0.002 && point.tS <= endS + 0.002));
+      return [{
+        name,
+        colour: model.colours[name] ?? ARM_COLOURS[index % ARM_COLOURS.length]!,
+        unavailable: thinSteps(unavailable, MAX_SERIES_POINTS),
+        iops: downsample(points.map((point): GapPoint => [round1(point.tS - startS), point.iops === null ? null : Math.round(point.iops)])),
+      }];
+    }),
+  }));
+}
+
+const round1 = (value: number) => Number(value.toFixed(1));
 
 /** Hosts shown in the per-host view: enough to see an imbalance, few enough to stay readable. */
 const MAX_HOSTS_SHOWN = 16;
@@ -647,10 +752,11 @@ ${perHostSection(model)}
 <div class="chart short"><canvas id="chart-distribution" role="img" aria-label="Distribution of time to ready"></canvas></div>
 </div>
 </section>
+${operationsSection(model)}
 ${failedDesktops(record.arms)}
 <h2>Configuration</h2>
 ${configuration(model)}
-<p class="muted">In this folder: samples.csv (every host sample), desktops.csv, phases.csv, events.csv, summary.json, run.json, metrics.lp (InfluxDB line protocol).</p>
+<p class="muted">In this folder: samples.csv (every host sample), desktops.csv, phases.csv,${record.arms.some((arm) => arm.operations?.length) ? ' operations.csv,' : ''} events.csv, summary.json, run.json, metrics.lp (InfluxDB line protocol).</p>
 <script type="application/json" id="run-data">${jsonForScript(chartData(model))}</script>
 <script>${library}</script>
 <script>${CHART_SCRIPT}</script>

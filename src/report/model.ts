@@ -7,7 +7,8 @@ import { clusterCpuMhz } from '../contract/cluster.js';
 import type { ArmSample } from '../contract/observations.js';
 import type { ArmRecord, RunRecord } from '../contract/run-record.js';
 import type { Method } from '../contract/method.js';
-import type { ArmSummary, RunSummary } from '../contract/summary.js';
+import { OPERATION_LABELS } from '../contract/operation.js';
+import type { ArmSummary, OperationSummary, RunSummary } from '../contract/summary.js';
 import type { StoredRun } from '../run-store/read.js';
 import { ARM_COLOURS } from './chart-library.js';
 import { formatNumber, formatSeconds } from './markup.js';
@@ -113,7 +114,9 @@ export function buildReportModel(run: StoredRun, runDir: string): ReportModel {
   const warnings = record.arms.flatMap((arm) => arm.warnings ?? []);
   if (warnings.length > 0) summary.warnings = warnings;
   const sweep = sweepOf(summary.arms);
-  const told = sweep ? sweepVerdict(sweep) : verdict(summary.arms);
+  const deployTold = sweep ? sweepVerdict(sweep) : verdict(summary.arms);
+  const operationsTold = operationsVerdict(summary.arms);
+  const told = operationsTold ? `${deployTold} ${operationsTold}` : deployTold;
   return {
     record, summary, arms,
     ...(repeated ? { repeated } : {}),
@@ -236,4 +239,41 @@ function verdict(arms: ArmSummary[]): string {
   const peakRatio = high.peakIops / Math.max(low.peakIops, 1);
   return `${timeSentence} ${low.name} had the lowest peak storage load: ${formatNumber(low.peakIops)} IOPS `
     + `against ${formatNumber(high.peakIops)} for ${high.name} (${peakRatio.toFixed(1)}x lower).`;
+}
+
+const OPERATION_VERBS: Record<OperationSummary['name'], string> = {
+  recompose: 'recomposed',
+  refresh: 'refreshed',
+  'push-image': 'patched',
+  'logoff-recreate': 'recreated',
+};
+
+const desktopHours = (seconds: number) => formatNumber(seconds / 3600, 1);
+
+/**
+ * Each round of day-2 operations, one sentence per round: how long each arm took, the
+ * longest a desktop was down, the desktop-hours lost (the arm with fewer lost first).
+ */
+function operationsVerdict(arms: ArmSummary[]): string | undefined {
+  const rounds = Math.max(0, ...arms.map((arm) => arm.operations?.length ?? 0));
+  const sentences: string[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const taking = arms.flatMap((arm) => {
+      const operation = arm.operations?.[round];
+      return operation ? [{ arm, operation }] : [];
+    }).sort((a, b) => a.operation.unavailableDesktopS - b.operation.unavailableDesktopS);
+    const told = taking.map(({ arm, operation }, index) => {
+      const desktops = `${formatNumber(operation.desktops.done)} desktops`;
+      const failed = operation.desktops.failed > 0 ? ` (${formatNumber(operation.desktops.failed)} failed)` : '';
+      const how = `${arm.name} (${OPERATION_LABELS[operation.name].toLowerCase()})`;
+      if (index === 0) {
+        return `${how} ${OPERATION_VERBS[operation.name]} ${desktops}${failed} in ${formatSeconds(operation.durationS)} with no desktop down for more than ${formatSeconds(operation.downtimeS.max)} `
+          + `(${desktopHours(operation.unavailableDesktopS)} desktop-hours unavailable)`;
+      }
+      return `${how} needed ${formatSeconds(operation.durationS)} for ${desktops}${failed}, with ${desktopHours(operation.unavailableDesktopS)} desktop-hours unavailable `
+        + `and desktops down for up to ${formatSeconds(operation.downtimeS.max)}`;
+    });
+    if (told.length > 0) sentences.push(`${rounds > 1 ? `Operation ${round + 1}: ` : 'After deployment: '}${told.join('; ')}.`);
+  }
+  return sentences.length > 0 ? sentences.join(' ') : undefined;
 }

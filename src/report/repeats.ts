@@ -5,7 +5,7 @@
  */
 import { METRICS } from '../contract/metric-catalog.js';
 import type { Method } from '../contract/method.js';
-import type { ArmSummary, MetricStats, PhaseSummary } from '../contract/summary.js';
+import type { ArmSummary, MetricStats, OperationSummary, PhaseSummary } from '../contract/summary.js';
 import { describe, mannWhitneyP, median, SIGNIFICANCE_LEVEL } from './statistics.js';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
@@ -38,16 +38,7 @@ export function foldRepetitions(name: string, method: Method, runs: ArmSummary[]
     const value = pick(read);
     return value === null ? null : round(value);
   };
-  const phaseNames = [...new Set(runs.flatMap((run) => run.phases.map((phase) => phase.name)))];
-  const phases = phaseNames.map((phaseName): PhaseSummary => {
-    const of = (run: ArmSummary) => run.phases.find((phase) => phase.name === phaseName);
-    return {
-      name: phaseName,
-      startS: decimal((run) => of(run)?.startS ?? null) ?? 0,
-      durationS: decimal((run) => of(run)?.durationS ?? null) ?? 0,
-      performed: runs.every((run) => of(run)?.performed !== false),
-    };
-  });
+  const phases = foldPhases(runs.map((run) => run.phases));
   const stats: Record<string, MetricStats> = {};
   for (const metric of METRICS.keys()) {
     const values = metricValues(runs, metric);
@@ -66,9 +57,61 @@ export function foldRepetitions(name: string, method: Method, runs: ArmSummary[]
     desktopReadyS: { p50: decimal((run) => run.desktopReadyS.p50), p95: decimal((run) => run.desktopReadyS.p95), max: decimal((run) => run.desktopReadyS.max) },
     retries: whole((run) => run.retries),
     stats,
+    ...foldOperations(runs),
     repetitions: runs,
     ...(warmups.length > 0 ? { warmups } : {}),
   };
+}
+
+/** Phases over runs: each phase's median start and duration. */
+function foldPhases(runs: PhaseSummary[][]): PhaseSummary[] {
+  const names = [...new Set(runs.flatMap((phases) => phases.map((phase) => phase.name)))];
+  return names.map((phaseName): PhaseSummary => {
+    const of = (phases: PhaseSummary[]) => phases.find((phase) => phase.name === phaseName);
+    const decimal = (read: (phase: PhaseSummary | undefined) => number | null) => {
+      const value = medianOrNull(runs.map((phases) => read(of(phases))));
+      return value === null ? 0 : round(value);
+    };
+    return {
+      name: phaseName,
+      startS: decimal((phase) => phase?.startS ?? null),
+      durationS: decimal((phase) => phase?.durationS ?? null),
+      performed: runs.every((phases) => of(phases)?.performed !== false),
+    };
+  });
+}
+
+/** Each day-2 operation over the runs that ran it: every figure the median. */
+function foldOperations(runs: ArmSummary[]): Pick<ArmSummary, 'operations'> {
+  const first = runs[0]?.operations;
+  if (!first) return {};
+  const operations = first.map((template): OperationSummary => {
+    const those = runs.flatMap((run) => run.operations?.filter((operation) => operation.name === template.name) ?? []);
+    const pick = (read: (operation: OperationSummary) => number | null) => medianOrNull(those.map(read));
+    const decimal = (read: (operation: OperationSummary) => number | null) => {
+      const value = pick(read);
+      return value === null ? null : round(value);
+    };
+    const whole = (read: (operation: OperationSummary) => number | null) => Math.round(pick(read) ?? 0);
+    return {
+      name: template.name,
+      startS: decimal((operation) => operation.startS) ?? 0,
+      durationS: decimal((operation) => operation.durationS) ?? 0,
+      users: template.users,
+      desktops: { total: whole((operation) => operation.desktops.total), done: whole((operation) => operation.desktops.done), failed: whole((operation) => operation.desktops.failed) },
+      windowS: decimal((operation) => operation.windowS),
+      unavailableDesktopS: whole((operation) => operation.unavailableDesktopS),
+      peakUnavailable: whole((operation) => operation.peakUnavailable),
+      downtimeS: { p50: decimal((operation) => operation.downtimeS.p50), p95: decimal((operation) => operation.downtimeS.p95), max: decimal((operation) => operation.downtimeS.max) },
+      phases: foldPhases(those.map((operation) => operation.phases)),
+      peakIops: whole((operation) => operation.peakIops),
+      avgIops: whole((operation) => operation.avgIops),
+      totalIos: whole((operation) => operation.totalIos),
+      peakCpuPct: decimal((operation) => operation.peakCpuPct) ?? 0,
+      avgCpuPct: decimal((operation) => operation.avgCpuPct) ?? 0,
+    };
+  });
+  return { operations };
 }
 
 export interface Difference {

@@ -3,8 +3,8 @@
  * the run store holds them. The report model (model.ts) calls them once per run.
  */
 import type { ArmSample } from '../contract/observations.js';
-import type { ArmRecord } from '../contract/run-record.js';
-import type { ArmSummary } from '../contract/summary.js';
+import type { ArmRecord, OperationRecord } from '../contract/run-record.js';
+import type { ArmSummary, ClusterLoad, OperationSummary } from '../contract/summary.js';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -84,9 +84,15 @@ export function armSeries(samples: ArmSample[], armName: string, clusterCpuMhz: 
   return clusterSeries(samples.filter((sample) => sample.arm === armName), clusterCpuMhz);
 }
 
-export function summarizeArm(arm: ArmRecord, series: ClusterPoint[]): ArmSummary {
-  const readyTimes = arm.desktops.flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS])).sort((a, b) => a - b);
-  const failed = arm.desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined).length;
+/** Samples' times are rounded to the millisecond in the folder: a point this close to a boundary is on it. */
+const BOUNDARY_S = 0.002;
+
+/** The points of `series` in (fromS, toS]: one step's samples (each step samples on its own). */
+function pointsWithin(series: ClusterPoint[], fromS: number, toS: number): ClusterPoint[] {
+  return series.filter((point) => point.tS > fromS + BOUNDARY_S && point.tS <= toS + BOUNDARY_S);
+}
+
+function loadFigures(series: ClusterPoint[]): ClusterLoad {
   // Gaps count neither as zero nor as time: averages cover the intervals that have data.
   const withIops = series.filter((point) => point.iops !== null);
   const withCpu = series.filter((point) => point.cpuPct !== null);
@@ -95,23 +101,82 @@ export function summarizeArm(arm: ArmRecord, series: ClusterPoint[]): ArmSummary
   const cpuSpanS = withCpu.reduce((sum, point) => sum + point.intervalS, 0);
   const cpuSeconds = withCpu.reduce((sum, point) => sum + point.cpuPct! * point.intervalS, 0);
   const max = (values: number[]) => values.reduce((best, value) => Math.max(best, value), 0);
-  const p = (fraction: number) => {
-    const value = percentile(readyTimes, fraction);
-    return value === null ? null : round(value);
-  };
   return {
-    name: arm.name,
-    method: arm.method,
-    desktops: { requested: arm.desktopsRequested, ready: readyTimes.length, failed },
-    deployTimeS: readyTimes.length ? round(readyTimes[readyTimes.length - 1]!) : null,
-    phases: arm.phases.map((phase) => ({ name: phase.name, startS: round(phase.startS), durationS: round(phase.durationS), performed: phase.performed })),
     peakIops: Math.round(max(withIops.map((point) => point.iops!))),
     avgIops: spanS > 0 ? Math.round(totalIos / spanS) : 0,
     totalIos: Math.round(totalIos),
     peakCpuPct: round(max(withCpu.map((point) => point.cpuPct!))),
     avgCpuPct: cpuSpanS > 0 ? round(cpuSeconds / cpuSpanS) : 0,
-    desktopReadyS: { p50: p(0.5), p95: p(0.95), max: p(1) },
+  };
+}
+
+function percentiles(values: number[]): { p50: number | null; p95: number | null; max: number | null } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const p = (fraction: number) => {
+    const value = percentile(sorted, fraction);
+    return value === null ? null : round(value);
+  };
+  return { p50: p(0.5), p95: p(0.95), max: p(1) };
+}
+
+export function summarizeArm(arm: ArmRecord, series: ClusterPoint[]): ArmSummary {
+  const readyTimes = arm.desktops.flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS])).sort((a, b) => a - b);
+  const failed = arm.desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined).length;
+  // With day-2 operations the arm samples on: the deployment's figures are its own samples'.
+  const deploySeries = arm.operations?.length ? pointsWithin(series, -Infinity, (arm.endMs - arm.startMs) / 1000) : series;
+  const summary: ArmSummary = {
+    name: arm.name,
+    method: arm.method,
+    desktops: { requested: arm.desktopsRequested, ready: readyTimes.length, failed },
+    deployTimeS: readyTimes.length ? round(readyTimes[readyTimes.length - 1]!) : null,
+    phases: arm.phases.map((phase) => ({ name: phase.name, startS: round(phase.startS), durationS: round(phase.durationS), performed: phase.performed })),
+    ...loadFigures(deploySeries),
+    desktopReadyS: percentiles(readyTimes),
     // Each desktop's `retries` (contract/run-record.ts); a run stored before retries were counted has none.
     retries: arm.desktops.reduce((sum, desktop) => sum + (desktop.retries ?? 0), 0),
   };
+  if (arm.operations?.length) summary.operations = arm.operations.map((operation) => summarizeOperation(arm, operation, series));
+  return summary;
+}
+
+/** One day-2 operation's figures: its window, the downtime it caused, and its load on the cluster. */
+function summarizeOperation(arm: ArmRecord, operation: OperationRecord, series: ClusterPoint[]): OperationSummary {
+  const durationS = (operation.endMs - operation.startMs) / 1000;
+  const startS = (operation.startMs - arm.startMs) / 1000;
+  const taken = operation.desktops.filter((desktop) => desktop.outS !== undefined);
+  // Out of service until back, or until the operation ended for one that failed or never came back.
+  const spans = taken.map((desktop) => ({ outS: desktop.outS!, backS: desktop.readyS ?? desktop.failedS ?? durationS }));
+  const downtimes = spans.map((span) => Math.max(0, span.backS - span.outS));
+  const firstOutS = spans.reduce((first, span) => Math.min(first, span.outS), Infinity);
+  const lastBackS = spans.reduce((last, span) => Math.max(last, span.backS), -Infinity);
+  return {
+    name: operation.name,
+    startS: round(startS),
+    durationS: round(durationS),
+    users: { policy: operation.users.policy, loggedInPct: operation.users.loggedInPct },
+    desktops: {
+      total: operation.desktops.length,
+      done: operation.desktops.filter((desktop) => desktop.readyS !== undefined).length,
+      failed: operation.desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined).length,
+    },
+    windowS: spans.length > 0 ? round(lastBackS - firstOutS) : null,
+    unavailableDesktopS: Math.round(downtimes.reduce((sum, value) => sum + value, 0)),
+    peakUnavailable: peakConcurrent(spans),
+    downtimeS: percentiles(downtimes),
+    phases: operation.phases.map((phase) => ({ name: phase.name, startS: round(phase.startS), durationS: round(phase.durationS), performed: phase.performed })),
+    ...loadFigures(pointsWithin(series, startS, startS + durationS)),
+  };
+}
+
+/** Most spans open at once (a span closing at the instant another opens does not overlap it). */
+function peakConcurrent(spans: { outS: number; backS: number }[]): number {
+  const edges = spans.flatMap((span) => [{ atS: span.outS, delta: 1 }, { atS: span.backS, delta: -1 }])
+    .sort((a, b) => a.atS - b.atS || a.delta - b.delta);
+  let open = 0;
+  let peak = 0;
+  for (const edge of edges) {
+    open += edge.delta;
+    peak = Math.max(peak, open);
+  }
+  return peak;
 }

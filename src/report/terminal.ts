@@ -1,5 +1,7 @@
 /** The terminal exporter: the run summary (and a comparison of runs) as plain-text tables. */
-import { PHASE_NAMES } from '../contract/observations.js';
+import { OPERATION_PHASE_NAMES, PHASE_NAMES } from '../contract/observations.js';
+import { OPERATION_LABELS } from '../contract/operation.js';
+import type { ArmSummary } from '../contract/summary.js';
 import type { ComparedRun } from './compare.js';
 import { comparisonRows, formatChange, formatComparedValue, runDifferences, runLabel } from './compare.js';
 import { formatNumber, formatSeconds } from './markup.js';
@@ -67,9 +69,41 @@ export function formatTerminalSummary({ summary, verdict, sweep, record }: Pick<
     ['peak CPU %', ...arms.map((arm) => formatNumber(arm.peakCpuPct, 1))],
     ['ready p50 / p95', ...arms.map((arm) => `${formatSeconds(arm.desktopReadyS.p50)} / ${formatSeconds(arm.desktopReadyS.p95)}`)],
   ];
+  rows.push(...operationRows(arms));
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const text = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   ').trimEnd()).join('\n');
   return `\n${summary.scenario} — ${summary.status}\n${text}\n\n${wrap(verdict)}\n${formatWarnings(summary)}${summary.warnings?.length ? '\n' : ''}${status}`;
+}
+
+/** Day-2 operations, round by round, under the deployment's rows. */
+function operationRows(arms: ArmSummary[]): string[][] {
+  const rounds = Math.max(0, ...arms.map((arm) => arm.operations?.length ?? 0));
+  const rows: string[][] = [];
+  for (let round = 0; round < rounds; round++) {
+    const of = (arm: ArmSummary) => arm.operations?.[round];
+    const cell = (format: (operation: NonNullable<ReturnType<typeof of>>) => string) => arms.map((arm) => {
+      const operation = of(arm);
+      return operation ? format(operation) : '';
+    });
+    const phaseNames = OPERATION_PHASE_NAMES.filter((name) => arms.some((arm) => of(arm)?.phases.some((phase) => phase.name === name)));
+    rows.push(
+      ['', ...arms.map(() => '')],
+      [`then`, ...cell((operation) => OPERATION_LABELS[operation.name].toLowerCase())],
+      ['  done / taken', ...cell((operation) => `${operation.desktops.done}/${operation.desktops.total}`)],
+      ['  duration', ...cell((operation) => formatSeconds(operation.durationS))],
+      ...phaseNames.map((name) => [`    ${name}`, ...cell((operation) => {
+        const phase = operation.phases.find((candidate) => candidate.name === name);
+        return !phase ? '' : phase.performed ? formatSeconds(phase.durationS) : 'not performed';
+      })]),
+      ['  window (out to back)', ...cell((operation) => formatSeconds(operation.windowS))],
+      ['  desktop-hours down', ...cell((operation) => formatNumber(operation.unavailableDesktopS / 3600, 1))],
+      ['  downtime p50 / max', ...cell((operation) => `${formatSeconds(operation.downtimeS.p50)} / ${formatSeconds(operation.downtimeS.max)}`)],
+      ['  most down at once', ...cell((operation) => formatNumber(operation.peakUnavailable))],
+      ['  peak IOPS', ...cell((operation) => formatNumber(operation.peakIops))],
+      ['  peak CPU %', ...cell((operation) => formatNumber(operation.peakCpuPct, 1))],
+    );
+  }
+  return rows;
 }
 
 export function formatComparison(runs: ComparedRun[]): string {

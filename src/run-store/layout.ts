@@ -14,6 +14,7 @@ export const RUN_FILES = {
   summary: 'summary.json',
   desktops: 'desktops.csv',
   phases: 'phases.csv',
+  operations: 'operations.csv',
   report: 'index.html',
 } as const;
 
@@ -27,8 +28,13 @@ export const SAMPLE_COLUMNS = [
   'time', 'tS', 'arm', 'method', 'host', 'cpuPct', 'cpuMhz', 'readIops', 'writeIops', 'diskReadIops', 'diskWriteIops',
 ] as const;
 
-export const EVENT_COLUMNS = ['time', 'tS', 'arm', 'method', 'desktop', 'host', 'kind', 'error'] as const;
+/** `operation`: the day-2 operation an event belongs to, empty for the deployment (absent in runs stored before operations). */
+export const EVENT_COLUMNS = ['time', 'tS', 'arm', 'method', 'desktop', 'host', 'kind', 'error', 'operation'] as const;
 
 export const DESKTOP_COLUMNS = ['arm', 'method', 'desktop', 'host', 'requestedS', 'clonedS', 'poweredOnS', 'customizedS', 'readyS', 'failedS', 'error', 'retries'] as const;
 
-export const PHASE_COLUMNS = ['arm', 'method', 'phase', 'startS', 'durationS', 'endS', 'performed', 'note'] as const;
+/** `operation`: the day-2 operation a phase belongs to, empty for the deployment's. */
+export const PHASE_COLUMNS = ['arm', 'method', 'phase', 'startS', 'durationS', 'endS', 'performed', 'note', 'operation'] as const;
+
+/** One row per desktop per day-2 operation (written only for runs that have one); seconds since the operation started. */
+export const OPERATION_DESKTOP_COLUMNS = ['arm', 'method', 'operation', 'desktop', 'host', 'loggedOffS', 'outS', 'readyS', 'failedS', 'downtimeS', 'error', 'retries'] as const;

@@ -9,7 +9,8 @@ import { parse } from 'csv-parse/sync';
 import { InputError } from '../contract/errors.js';
 import type { Method } from '../contract/method.js';
 import type { ArmSample, LifecycleEvent } from '../contract/observations.js';
-import { desktopRecords, RUN_SCHEMA_VERSION, type RunRecord } from '../contract/run-record.js';
+import { OPERATIONS, type OperationName } from '../contract/operation.js';
+import { desktopRecords, operationDesktopRecords, RUN_SCHEMA_VERSION, type OperationRecord, type RunRecord } from '../contract/run-record.js';
 import { RUN_FILES } from './layout.js';
 
 export interface StoredRun {
@@ -56,11 +57,20 @@ async function recoverUnfinished(dir: string, record: RunRecord): Promise<void> 
     if (armEvents.length === 0) continue;
     const first = armEvents[0]!;
     const startMs = first.timeMs - first.tS * 1000;
+    const deployEvents = armEvents.filter((event) => event.operation === undefined);
+    // A day-2 operation that had started: from its first event to its last (its phases were not recorded yet).
+    const operations = (spec.operations ?? []).flatMap((operation): OperationRecord[] => {
+      const own = armEvents.filter((event) => event.operation === operation.name);
+      if (own.length === 0) return [];
+      const sinceMs = own[0]!.timeMs;
+      return [{ name: operation.name, startMs: sinceMs, endMs: own[own.length - 1]!.timeMs, users: operation.users, phases: [], desktops: operationDesktopRecords(own, operation.name, sinceMs) }];
+    });
     record.arms.push({
       name: spec.name, method: spec.method, desktopsRequested: spec.desktops,
       ...(spec.repetitionOf !== undefined ? { repetitionOf: spec.repetitionOf, repetition: spec.repetition, ...(spec.warmup ? { warmup: true } : {}) } : {}),
-      startedAt: new Date(startMs).toISOString(), startMs, endMs: armEvents[armEvents.length - 1]!.timeMs,
+      startedAt: new Date(startMs).toISOString(), startMs, endMs: (deployEvents[deployEvents.length - 1] ?? first).timeMs,
       phases: [], desktops: desktopRecords(armEvents), keptVms: [],
+      ...(operations.length > 0 ? { operations } : {}),
     });
   }
   if (!processAlive(record.process)) {
@@ -119,6 +129,7 @@ async function readEvents(eventsPath: string, record: RunRecord): Promise<Lifecy
     if (!Number.isFinite(timeMs) || !method || !row.kind || !row.desktop) return [];
     const event: LifecycleEvent = { arm: row.arm!, method, desktop: row.desktop, host: row.host ?? '', kind: row.kind as LifecycleEvent['kind'], timeMs, tS: Number(row.tS) };
     if (row.error) event.error = row.error;
+    if (row.operation && (OPERATIONS as readonly string[]).includes(row.operation)) event.operation = row.operation as OperationName;
     return [event];
   });
 }

@@ -162,5 +162,5 @@ function sampleRow(sample: ArmSample): (string | number)[] {
 }
 
 function eventRow(event: LifecycleEvent): (string | number)[] {
-  return [new Date(event.timeMs).toISOString(), round(event.tS), event.arm, event.method, event.desktop, event.host, event.kind, event.error ?? ''];
+  return [new Date(event.timeMs).toISOString(), round(event.tS), event.arm, event.method, event.desktop, event.host, event.kind, event.error ?? '', event.operation ?? ''];
 }

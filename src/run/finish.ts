@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { GateResult } from '../contract/summary.js';
-import { renderDesktopsCsv, renderPhasesCsv } from '../report/csv.js';
+import { renderDesktopsCsv, renderOperationsCsv, renderPhasesCsv } from '../report/csv.js';
 import { renderHtml } from '../report/html.js';
 import { buildReportModel, type ReportModel } from '../report/model.js';
 import { writeRunFile, writeRunRecord } from '../run-store/folder.js';
@@ -46,6 +46,8 @@ export async function renderStoredRun(runDir: string, options: RenderOptions = {
   await writeRunFile(runDir, 'summary', JSON.stringify(model.summary, null, 2) + '\n');
   await writeRunFile(runDir, 'desktops', renderDesktopsCsv(model));
   await writeRunFile(runDir, 'phases', renderPhasesCsv(model));
+  const operations = renderOperationsCsv(model);
+  if (operations !== undefined) await writeRunFile(runDir, 'operations', operations);
   const reportPath = await writeRunFile(runDir, 'report', renderHtml(model));
   return { model, reportPath };
 }

@@ -17,6 +17,7 @@ export function repeatScenario(scenario: Scenario): Scenario {
       repetitionOf: arm.name,
       repetition,
       ...(warmup ? { warmup: true } : {}),
+      ...(arm.operations ? { operations: arm.operations } : {}),
     })));
   return { ...scenario, arms: [...runs(scenario.warmup, true), ...runs(scenario.repeat, false)] };
 }

@@ -17,7 +17,7 @@ export const horizonParameters = {
   },
   maxComposerMaintenance: {
     default: 12, unit: 'operations', min: 1, max: 10000, integer: true,
-    meaning: 'max concurrent View Composer maintenance operations (teardown of linked clones)',
+    meaning: 'max concurrent View Composer maintenance operations (recompose and refresh, per desktop from power-off to customized; teardown of linked clones)',
     source: 'Horizon 7 administration guide default (the View API reference, VCLimits, lists 20)',
   },
   maxComposerProvisioning: {

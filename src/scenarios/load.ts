@@ -15,6 +15,7 @@ import { closest } from '../contract/suggest.js';
 import { checkDriverSettings, DEFAULT_PROFILE, DRIVER_SECTION_NAMES, driverSections, profiles } from '../drivers/index.js';
 import { defaultHorizon } from './horizon.js';
 import { knownKeys, resolvedScenarioSchema, scenarioFileFormat, type Scenario, type ScenarioFile } from './schema.js';
+import { resolveOperations, stepProblem } from './steps.js';
 
 /** Aliases allowed in one document; far below what an alias bomb needs. */
 const MAX_ALIAS_COUNT = 50;
@@ -140,6 +141,7 @@ export function parseScenarioText(bytes: Buffer | string, displayPath: string, a
   }
   const loaded: LoadedScenarioFile = { displayPath, absolutePath, content: parsed.data, document, lineCounter };
   checkArmNames(loaded);
+  checkSteps(loaded);
   checkProfiles(loaded);
   checkGates(loaded);
   return loaded;
@@ -236,6 +238,20 @@ function checkArmNames(loaded: LoadedScenarioFile): void {
   }
 }
 
+/** Each arm's steps (its own, or its scenario's) must start with deploy and fit its method. */
+function checkSteps(loaded: LoadedScenarioFile): void {
+  for (const [scenarioName, scenario] of Object.entries(loaded.content.scenarios)) {
+    scenario.arms.forEach((arm, index) => {
+      const steps = arm.steps ?? scenario.steps;
+      const problem = steps && stepProblem(steps, arm.method);
+      if (!problem) return;
+      const where: PathKey[] = arm.steps ? ['scenarios', scenarioName, 'arms', index, 'steps', problem.index] : ['scenarios', scenarioName, 'steps', problem.index];
+      const { line, col } = position(loaded.document, loaded.lineCounter, where);
+      throw new InputError(`${loaded.displayPath}:${line}:${col}: arm "${arm.name}": ${problem.message}`);
+    });
+  }
+}
+
 export function scenarioNames(loaded: LoadedScenarioFile): string[] {
   return Object.keys(loaded.content.scenarios);
 }
@@ -257,11 +273,15 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
   if (entry.desktopCounts && overrides.desktops !== undefined) {
     throw new InputError(`--desktops: scenario "${name}" sweeps desktopCounts [${entry.desktopCounts.join(', ')}]; change the counts in the scenario file instead`);
   }
+  const withOperations = (arm: (typeof entry.arms)[number], spec: ArmSpec): ArmSpec => {
+    const operations = resolveOperations(arm.steps ?? entry.steps, arm.method, [fileDefaults.users ?? {}, entry.users ?? {}, arm.users ?? {}]);
+    return operations ? { ...spec, operations } : spec;
+  };
   let arms: ArmSpec[];
   if (entry.desktopCounts) {
-    arms = entry.desktopCounts.flatMap((count) => entry.arms.map((arm) => ({ name: `${arm.name}-${count}`, method: arm.method, desktops: count })));
+    arms = entry.desktopCounts.flatMap((count) => entry.arms.map((arm) => withOperations(arm, { name: `${arm.name}-${count}`, method: arm.method, desktops: count })));
   } else {
-    arms = entry.arms.map((arm) => ({ name: arm.name, method: arm.method, desktops: overrides.desktops ?? arm.desktops ?? desktops }));
+    arms = entry.arms.map((arm) => withOperations(arm, { name: arm.name, method: arm.method, desktops: overrides.desktops ?? arm.desktops ?? desktops }));
   }
 
   const profileName = overrides.profile ?? entry.profile ?? fileDefaults.profile ?? DEFAULT_PROFILE;
@@ -313,12 +333,18 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
   for (const [key, value] of flagValues) {
     if (value !== undefined) scenario[key] = value;
   }
+  // `--set users.<key>=…` reaches every day-2 operation's users policy (most specific of all).
+  scenario.users = {};
   for (const assignment of overrides.set ?? []) applySet(scenario, assignment);
+  const setUsers = scenario.users as Record<string, unknown>;
+  delete scenario.users;
+  for (const arm of arms) for (const operation of arm.operations ?? []) Object.assign(operation.users, setUsers);
 
   const checked = resolvedScenarioSchema.safeParse(scenario);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
-    const where = issue.path.join('.');
+    // A users policy is checked on each arm's operations; the user set it as users.<key>.
+    const where = issue.path.join('.').replace(/^arms\.\d+\.operations\.\d+\.users\./, 'users.');
     const fromSet = (overrides.set ?? []).find((assignment) => assignment.split('=')[0] === where);
     const flag = fromSet ? `--set ${fromSet}` : flagFor(where);
     throw new InputError(`${flag}: ${issueMessage(issue)}`);
@@ -354,6 +380,7 @@ const SETTABLE_ROOTS: Record<string, readonly string[] | null> = {
   image: knownKeys.image,
   horizon: knownKeys.horizon,
   vsphere: knownKeys.vsphere,
+  users: knownKeys.users,
   seed: null,
   retries: null,
   retryBackoffS: null,
@@ -432,6 +459,7 @@ function keysAllowedAt(issuePath: PathKey[]): string[] {
   if (first === 'defaults' && issuePath.length === 1) return knownKeys.settings;
   if (first === 'defaults' && issuePath.length === 2) return sectionKeys(issuePath[1]);
   if (first === 'scenarios' && issuePath.length === 2) return knownKeys.scenario;
+  if (first === 'scenarios' && third === 'arms' && typeof fourth === 'number' && issuePath[4] === 'users') return knownKeys.users;
   if (first === 'scenarios' && third === 'arms' && typeof fourth === 'number') return knownKeys.arm;
   if (first === 'scenarios' && third === 'gate' && issuePath.length === 3) return knownKeys.gate;
   if ((first === 'scenarios' && third === 'influx' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'influx')) return knownKeys.influx;
@@ -445,7 +473,7 @@ function keysAllowedAt(issuePath: PathKey[]): string[] {
 
 /** The keys a named section accepts; none for a name that is no section (never Object.prototype's). */
 function sectionKeys(section: PathKey | undefined): string[] {
-  const sections = ['cluster', 'image', 'horizon', 'influx', 'faults', 'vsphere', 'report'] as const;
+  const sections = ['cluster', 'image', 'horizon', 'influx', 'faults', 'vsphere', 'report', 'users'] as const;
   const known = sections.find((name) => name === section);
   return known ? [...knownKeys[known]] : [];
 }

@@ -5,7 +5,8 @@
  */
 import type { Clock } from '../contract/cluster.js';
 import type { Method } from '../contract/method.js';
-import { PHASE_NAMES, type LifecycleEvent, type LifecycleKind, type PhaseName, type PhaseRecord } from '../contract/observations.js';
+import type { OperationName } from '../contract/operation.js';
+import { OPERATION_PHASE_NAMES, PHASE_NAMES, type LifecycleEvent, type LifecycleKind, type PhaseName, type PhaseRecord } from '../contract/observations.js';
 
 export interface ArmListener {
   onPhase?(phase: PhaseName): void;
@@ -25,13 +26,27 @@ export class ArmRecorder {
   private currentPhase: PhaseName | undefined;
   readonly events: LifecycleEvent[] = [];
 
+  private readonly order: readonly PhaseName[];
+  /** Events' `tS` counts from the arm's start, a day-2 operation's included. */
+  private readonly eventOriginMs: number;
+  readonly operation: OperationName | undefined;
+
+  /**
+   * `operation`: a day-2 operation's recorder: its events carry the operation's name, its
+   * phases count from its own start (`startMs`), its events from the arm's.
+   */
   constructor(
     readonly arm: string,
     readonly method: Method,
     readonly startMs: number,
     private readonly clock: Clock,
     private readonly listener: ArmListener = {},
-  ) {}
+    operation?: { name: OperationName; armStartMs: number },
+  ) {
+    this.operation = operation?.name;
+    this.eventOriginMs = operation?.armStartMs ?? startMs;
+    this.order = operation === undefined ? PHASE_NAMES : OPERATION_PHASE_NAMES;
+  }
 
   /** Run `step` as part of `phase`. */
   async track<T>(phase: PhaseName, step: () => Promise<T>): Promise<T> {
@@ -59,14 +74,15 @@ export class ArmRecorder {
 
   desktop(desktop: string, host: string, kind: LifecycleKind, error?: string): void {
     const timeMs = this.clock.nowMs();
-    const event: LifecycleEvent = { arm: this.arm, method: this.method, desktop, host, kind, timeMs, tS: (timeMs - this.startMs) / 1000 };
+    const event: LifecycleEvent = { arm: this.arm, method: this.method, desktop, host, kind, timeMs, tS: (timeMs - this.eventOriginMs) / 1000 };
     if (error !== undefined) event.error = error;
+    if (this.operation !== undefined) event.operation = this.operation;
     this.events.push(event);
     this.listener.onEvent?.(event);
   }
 
   phases(): PhaseRecord[] {
-    return PHASE_NAMES.flatMap((name) => {
+    return this.order.flatMap((name) => {
       const span = this.spans.get(name);
       if (!span) return [];
       const record: PhaseRecord = {
@@ -83,7 +99,7 @@ export class ArmRecorder {
   /** Progress shows the latest phase entered. */
   private enter(phase: PhaseName): void {
     if (this.currentPhase === phase) return;
-    if (this.currentPhase && PHASE_NAMES.indexOf(phase) < PHASE_NAMES.indexOf(this.currentPhase)) return;
+    if (this.currentPhase && this.order.indexOf(phase) < this.order.indexOf(this.currentPhase)) return;
     this.currentPhase = phase;
     this.listener.onPhase?.(phase);
   }

@@ -8,15 +8,17 @@ import type { Inventory } from '../contract/cluster.js';
 import { RunError } from '../contract/errors.js';
 import type { Method } from '../contract/method.js';
 import type { ArmSample, LifecycleEvent, PhaseName } from '../contract/observations.js';
-import { desktopRecords, type ArmRecord, type ArmSpec } from '../contract/run-record.js';
+import type { OperationName } from '../contract/operation.js';
+import { desktopRecords, operationDesktopRecords, type ArmRecord, type ArmSpec, type OperationRecord } from '../contract/run-record.js';
 import type { RunStatus } from '../contract/run-status.js';
 import type { Sink } from '../contract/sink.js';
 import { OperationError, type HypervisorDriver, type VmRef, type WaitState } from '../drivers/types.js';
 import { ArmRecorder } from './recorder.js';
 import type { Scenario } from './schema.js';
 import { composerStrategy } from './strategies/composer.js';
-import type { Strategy, StrategyContext } from './strategies/context.js';
+import { emptyPool, type Strategy, type StrategyContext } from './strategies/context.js';
 import { instantCloneStrategy } from './strategies/instant-clone.js';
+import { operationStrategies } from './strategies/operations.js';
 
 const strategies: Record<Method, Strategy> = {
   composer: composerStrategy,
@@ -27,6 +29,8 @@ export interface RunListener {
   /** `waits`: what the driver's desktops wait for now (drivers that wait on real time). */
   onArmStart?(arm: ArmSpec, index: number, count: number, waits?: () => WaitState | undefined): void;
   onPhase?(arm: ArmSpec, phase: PhaseName): void;
+  /** A day-2 operation starts on the arm's pool (after its deployment). */
+  onOperation?(arm: ArmSpec, operation: OperationName): void;
   onEvent?(arm: ArmSpec, event: LifecycleEvent): void;
   onArmEnd?(arm: ArmSpec, record: ArmRecord): void;
   onTeardown?(arm: ArmSpec, vms: number): void;
@@ -105,15 +109,16 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
     if (pendingEvents.length) sink.write({ events: pendingEvents });
     pendingEvents = [];
   };
-  const recorder = new ArmRecorder(arm.name, arm.method, startMs, clock, {
-    onPhase: (phase) => listener.onPhase?.(arm, phase),
-    onEvent: (event) => {
+  const recorderListener = {
+    onPhase: (phase: PhaseName) => listener.onPhase?.(arm, phase),
+    onEvent: (event: LifecycleEvent) => {
       if (pendingEvents.length === 0) queueMicrotask(flushEvents);
       pendingEvents.push(event);
       listener.onEvent?.(arm, event);
     },
-  });
-  const sampler = driver.startSampling(scenario.sampleIntervalS, (hostSamples) => {
+  };
+  const recorder = new ArmRecorder(arm.name, arm.method, startMs, clock, recorderListener);
+  const sample = () => driver.startSampling(scenario.sampleIntervalS, (hostSamples) => {
     const tagged = hostSamples.map((sample): ArmSample => ({ ...sample, arm: arm.name, method: arm.method, tS: (sample.timeMs - startMs) / 1000 }));
     sink.write({ samples: tagged });
     listener.onSamples?.(arm, tagged);
@@ -125,6 +130,7 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
     driver, inventory, scenario, arm, recorder,
     desktopNames: desktopNames(scenario, arm),
     created: [],
+    pool: emptyPool(),
     stopping: () => Boolean(input.signal?.aborted) || failed > scenario.maxFailedDesktops,
     desktopFailed: () => { failed++; },
   };
@@ -133,18 +139,43 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
   let armError: string | undefined;
   // Anything else (a bug, a write that failed) still tears down what was created first, then surfaces.
   let unexpected: { error: unknown } | undefined;
-  try {
-    await strategies[arm.method](context);
-  } catch (error) {
-    if (error instanceof OperationError || error instanceof RunError) armError = error.message;
-    else unexpected = { error };
-  } finally {
-    await sampler.stop();
-    flushEvents();
-  }
+  // Each step samples on its own (deploy, then each operation): its last, partial interval
+  // ends where it ends, so no sample mixes two steps.
+  const step = async (work: () => Promise<void>): Promise<string | undefined> => {
+    const sampler = sample();
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof OperationError || error instanceof RunError) return error.message;
+      unexpected = { error };
+    } finally {
+      await sampler.stop();
+      flushEvents();
+    }
+    return undefined;
+  };
+  armError = await step(() => strategies[arm.method](context));
   const endMs = clock.nowMs();
   const phases = recorder.phases();
   sink.write({ phases: [{ arm: arm.name, method: arm.method, startMs, phases }] });
+
+  const operations: OperationRecord[] = [];
+  for (const spec of arm.operations ?? []) {
+    if (armError !== undefined || unexpected || context.stopping()) break;
+    const operationStartMs = clock.nowMs();
+    const operationRecorder = new ArmRecorder(arm.name, arm.method, operationStartMs, clock, recorderListener, { name: spec.name, armStartMs: startMs });
+    listener.onOperation?.(arm, spec.name);
+    const operationError = await step(() => operationStrategies[spec.name]({ ...context, recorder: operationRecorder }, spec));
+    if (operationError !== undefined) armError = `${spec.name}: ${operationError}`;
+    operations.push({
+      name: spec.name,
+      startMs: operationStartMs,
+      endMs: clock.nowMs(),
+      users: spec.users,
+      phases: operationRecorder.phases(),
+      desktops: operationDesktopRecords(operationRecorder.events, spec.name, operationStartMs),
+    });
+  }
 
   let keptVms: string[] = [];
   if (scenario.keep || input.skipTeardown?.()) {
@@ -165,6 +196,7 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
     phases,
     desktops: desktopRecords(recorder.events),
     keptVms,
+    ...(operations.length > 0 ? { operations } : {}),
   };
   const warnings = driver.takeWarnings?.(arm.name) ?? [];
   if (warnings.length > 0) record.warnings = warnings;

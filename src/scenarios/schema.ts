@@ -9,7 +9,9 @@ import { METHODS } from '../contract/method.js';
 import { parameterSectionSchema } from '../contract/parameter-spec.js';
 import type { ArmSpec, GateSettings, ScenarioRecord } from '../contract/run-record.js';
 import { DRIVER_NAMES, driverSections, type DriverName, type DriverSettings } from '../drivers/index.js';
+import { OPERATIONS } from '../contract/operation.js';
 import { horizonParameters, type HorizonLimits } from './horizon.js';
+import { stepsSchema, usersSchema } from './steps.js';
 
 const MAX_DESKTOPS = 100_000;
 
@@ -59,6 +61,8 @@ const commonSettings = {
   }).partial(),
   warmup: z.number().int().min(0).max(10),
   faults: driverSections.faults.schema,
+  /** Day-2 operations: what Horizon does with logged-in users. */
+  users: usersSchema.partial(),
 };
 
 const percent = z.union([z.number().min(0).max(10_000), z.string().regex(/^\d+(\.\d+)?\s*%$/, 'a percentage such as "10%"')]);
@@ -75,14 +79,18 @@ const armFileSchema = z.strictObject({
   name: z.string().regex(ARM_NAME, 'lower-case letters, digits and "-", at most 40 characters'),
   method: z.enum(METHODS),
   desktops: desktopCount.optional(),
+  steps: stepsSchema.optional(),
+  users: usersSchema.partial().optional(),
 });
 
 const scenarioFileSchema = z.strictObject({
   ...commonSettings,
   desktopCounts: z.array(desktopCount).min(1).max(50).optional(),
   arms: z.array(armFileSchema).min(1).max(50),
+  /** Every arm's steps unless the arm sets its own: deploy, then day-2 operations. */
+  steps: stepsSchema.optional(),
   gate: gateSchema.optional(),
-}).partial({
+}).partial({ users: true,
   description: true, desktops: true, driver: true, seed: true, profile: true, namePrefix: true, keep: true,
   sampleIntervalS: true, timeScale: true, cluster: true, image: true, horizon: true, influx: true,
   retries: true, retryBackoffS: true, maxFailedDesktops: true, faults: true, vsphere: true, repeat: true, warmup: true, report: true,
@@ -145,7 +153,12 @@ export const resolvedScenarioSchema = z.strictObject({
   keep: commonSettings.keep,
   sampleIntervalS: commonSettings.sampleIntervalS,
   timeScale: commonSettings.timeScale,
-  arms: z.array(z.strictObject({ name: armFileSchema.shape.name, method: armFileSchema.shape.method, desktops: desktopCount })).min(1),
+  arms: z.array(z.strictObject({
+    name: armFileSchema.shape.name,
+    method: armFileSchema.shape.method,
+    desktops: desktopCount,
+    operations: z.array(z.strictObject({ name: z.enum(OPERATIONS), users: usersSchema })).optional(),
+  })).min(1),
   cluster: driverSections.cluster.schema,
   image: driverSections.image.schema,
   horizon: horizonSchema,
@@ -178,5 +191,6 @@ export const knownKeys = {
   image: driverSections.image.keys,
   horizon: Object.keys(horizonParameters),
   report: Object.keys(commonSettings.report.shape),
+  users: Object.keys(usersSchema.shape),
   band: ['min', 'max'],
 };

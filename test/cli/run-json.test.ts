@@ -111,7 +111,7 @@ describe('exit codes and bad input', () => {
   it('validate accepts the shipped file', () => {
     const result = bench(['validate']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/ok, 5 scenario\(s\)/);
+    expect(result.stdout).toMatch(/ok, 7 scenario\(s\)/);
   });
 
   it('--help explains the run options', () => {

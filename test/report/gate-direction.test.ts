@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/contract/errors.js';
 import { checkMetricName, METRICS, unknownMetricProblem } from '../../src/contract/metric-catalog.js';
 import { PHASE_NAMES } from '../../src/contract/observations.js';
-import type { ArmSummary, RunSummary } from '../../src/contract/summary.js';
+import type { OperationName } from '../../src/contract/operation.js';
+import type { ArmSummary, OperationSummary, RunSummary } from '../../src/contract/summary.js';
 import { evaluateGate, parseMaxRegression } from '../../src/report/gate.js';
 
 /** Every metric a user can gate on: unit and whether more is worse. */
@@ -24,7 +25,24 @@ const EXPECTED: [name: string, unit: string, higherIsWorse: boolean][] = [
   ['desktopReadyP95S', 's', true],
   ['desktopReadyMaxS', 's', true],
   ...PHASE_NAMES.map((phase): [string, string, boolean] => [`phase.${phase}`, 's', true]),
+  ...['recompose', 'refresh', 'push-image', 'logoff-recreate'].flatMap((operation): [string, string, boolean][] => [
+    [`op.${operation}.durationS`, 's', true],
+    [`op.${operation}.windowS`, 's', true],
+    [`op.${operation}.unavailableDesktopS`, 's', true],
+    [`op.${operation}.maxDowntimeS`, 's', true],
+    [`op.${operation}.peakIops`, 'IOPS', true],
+    [`op.${operation}.peakCpuPct`, '%', true],
+    [`op.${operation}.desktopsFailed`, 'desktops', true],
+  ]),
 ];
+
+function baseOperation(name: OperationName): OperationSummary {
+  return {
+    name, startS: 400, durationS: 900, users: { policy: 'force-logoff', loggedInPct: 100 }, desktops: { total: 100, done: 98, failed: 2 },
+    windowS: 600, unavailableDesktopS: 9000, peakUnavailable: 20, downtimeS: { p50: 60, p95: 110, max: 120 }, phases: [],
+    peakIops: 5000, avgIops: 2000, totalIos: 2e6, peakCpuPct: 30, avgCpuPct: 15,
+  };
+}
 
 function baseArm(name = 'composer'): ArmSummary {
   return {
@@ -32,6 +50,7 @@ function baseArm(name = 'composer'): ArmSummary {
     phases: PHASE_NAMES.map((phase, index) => ({ name: phase, startS: index * 10, durationS: 100 + index, performed: true })),
     peakIops: 16000, avgIops: 8000, totalIos: 1e6, peakCpuPct: 70, avgCpuPct: 40, retries: 0,
     desktopReadyS: { p50: 200, p95: 290, max: 300 },
+    operations: (['recompose', 'refresh', 'push-image', 'logoff-recreate'] as const).map(baseOperation),
   };
 }
 
@@ -52,6 +71,21 @@ function withMetric(arm: ArmSummary, metric: string, value: number | null): ArmS
     case 'desktopReadyP95S': copy.desktopReadyS.p95 = value; break;
     case 'desktopReadyMaxS': copy.desktopReadyS.max = value; break;
     default: {
+      const operation = /^op\.([a-z-]+)\.(\w+)$/.exec(metric);
+      if (operation) {
+        const target = copy.operations!.find((candidate) => candidate.name === operation[1])!;
+        switch (operation[2]) {
+          case 'durationS': target.durationS = value!; break;
+          case 'windowS': target.windowS = value; break;
+          case 'unavailableDesktopS': target.unavailableDesktopS = value!; break;
+          case 'maxDowntimeS': target.downtimeS.max = value; break;
+          case 'peakIops': target.peakIops = value!; break;
+          case 'peakCpuPct': target.peakCpuPct = value!; break;
+          case 'desktopsFailed': target.desktops.failed = value!; break;
+          default: throw new Error(`no such figure: ${metric}`);
+        }
+        break;
+      }
       const phase = copy.phases.find((candidate) => `phase.${candidate.name}` === metric)!;
       if (value === null) phase.performed = false;
       else phase.durationS = value;

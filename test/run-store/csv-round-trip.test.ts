@@ -84,13 +84,20 @@ describe('the run store CSV files, written and read back', () => {
   });
 
   it('writes events to the millisecond with their columns in order', async () => {
-    const { dir } = await storeAndRead([], [{ ...event('d1', 'failed', 1.2346, 'boom'), timeMs: T0 + 1_234.6 }, event('d2', 'ready', 3)]);
+    const { dir, stored } = await storeAndRead([], [
+      { ...event('d1', 'failed', 1.2346, 'boom'), timeMs: T0 + 1_234.6 },
+      event('d2', 'ready', 3),
+      { ...event('d2', 'out-of-service', 4), operation: 'recompose' },
+    ]);
     const rows = parse(readFileSync(runFilePath(dir, 'events'), 'utf8'));
     expect(rows).toEqual([
       [...EVENT_COLUMNS],
-      ['2026-11-26T10:00:01.234Z', '1.235', 'composer', 'composer', 'd1', 'esx-01', 'failed', 'boom'],
-      ['2026-11-26T10:00:03.000Z', '3', 'composer', 'composer', 'd2', 'esx-01', 'ready', ''],
+      ['2026-11-26T10:00:01.234Z', '1.235', 'composer', 'composer', 'd1', 'esx-01', 'failed', 'boom', ''],
+      ['2026-11-26T10:00:03.000Z', '3', 'composer', 'composer', 'd2', 'esx-01', 'ready', '', ''],
+      ['2026-11-26T10:00:04.000Z', '4', 'composer', 'composer', 'd2', 'esx-01', 'out-of-service', '', 'recompose'],
     ]);
+    // A rebuilt arm's desktops are the deployment's: the operation's event does not count there.
+    expect(stored.record.arms[0]!.desktops.find((desktop) => desktop.name === 'd2')).toEqual({ name: 'd2', host: 'esx-01', readyS: 3 });
   });
 
   it('a run still going is rebuilt from its events; a run whose process is gone is marked failed', async () => {
@@ -120,7 +127,7 @@ describe('the exported desktops.csv and phases.csv', () => {
       const desktops = parse(renderDesktopsCsv({ record }), { columns: true }) as Record<string, string>[];
       expect(desktops).toEqual([{ arm: 'composer', method: 'composer', desktop: 'd1', host: 'esx-01', requestedS: '0', clonedS: '1.5', poweredOnS: '', customizedS: '', readyS: '', failedS: '3', error, retries: '0' }]);
       const phases = parse(renderPhasesCsv({ record }), { columns: true }) as Record<string, string>[];
-      expect(phases).toEqual([{ arm: 'composer', method: 'composer', phase: 'digest', startS: '1.235', durationS: '2.000', endS: '3.235', performed: 'false', note }]);
+      expect(phases).toEqual([{ arm: 'composer', method: 'composer', phase: 'digest', startS: '1.235', durationS: '2.000', endS: '3.235', performed: 'false', note, operation: '' }]);
     }), { numRuns: 300 });
     const header = (text: string) => parse(text, { to_line: 1 })[0];
     const record = { ...runningRecord(), arms: [arm('', '')] };

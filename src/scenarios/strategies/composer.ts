@@ -11,7 +11,8 @@
  *   the limit as start time x power-on rate), for both boots: the QuickPrep boot until the
  *   customization has shut the guest down, the final boot until the agent is ready.
  */
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { SnapshotRef, VmRef } from '../../drivers/types.js';
 import { checkNotStopping, internalName, provisionDesktop, type Strategy, type StrategyContext } from './context.js';
 
 export const composerStrategy: Strategy = async (outer) => {
@@ -20,7 +21,7 @@ export const composerStrategy: Strategy = async (outer) => {
   // settled: teardown follows at once, and a VM created after it would be left behind.
   let fatal: { error: unknown } | undefined;
   const context: StrategyContext = { ...outer, stopping: () => fatal !== undefined || outer.stopping() };
-  const { driver, scenario, recorder, desktopNames, created } = context;
+  const { driver, scenario, recorder, desktopNames, created, pool } = context;
   const { horizon } = scenario;
   const vcProvisioning = pLimit(horizon.maxVcProvisioning);
   const composerProvisioning = pLimit(horizon.maxComposerProvisioning);
@@ -32,6 +33,8 @@ export const composerStrategy: Strategy = async (outer) => {
     created.push(vm);
     return { replica: vm, replicaSnapshot: await driver.snapshot(vm, 'replica') };
   });
+  pool.replica = replica;
+  pool.replicaSnapshot = replicaSnapshot;
   if (horizon.composerStorageAccelerator) {
     const digest = await recorder.track('digest', () => driver.digest(replica));
     if (digest === 'not-supported') {
@@ -46,22 +49,39 @@ export const composerStrategy: Strategy = async (outer) => {
     }));
     track(vm);
     recorder.desktop(name, vm.host, 'cloned');
-    await recorder.track('customize', async () => {
-      await powerOps(async () => {
-        await driver.powerOn(vm);
-        await driver.customize(vm, 'quickprep');
-      });
-      await driver.snapshot(vm, 'quickprep');
-    });
-    recorder.desktop(name, vm.host, 'customized');
-    await recorder.track('power-on', () => powerOps(async () => {
-      await driver.powerOn(vm);
-      recorder.desktop(name, vm.host, 'powered-on');
-      await driver.waitUntilReady(vm);
-    }));
+    const snapshot = await quickprep(context, name, vm, powerOps);
+    await startDesktop(context, name, vm, powerOps);
+    pool.desktops.set(name, { vm, snapshot });
     recorder.desktop(name, vm.host, 'ready');
   }).catch((error: unknown) => {
     fatal ??= { error };
   })));
   if (fatal) throw fatal.error;
 };
+
+/**
+ * QuickPrep on a new linked clone: power on and customize in one power slot (the guest
+ * shuts down as QuickPrep ends), then the snapshot a refresh goes back to.
+ */
+export async function quickprep(context: StrategyContext, name: string, vm: VmRef, powerOps: LimitFunction): Promise<SnapshotRef> {
+  const { driver, recorder } = context;
+  const snapshot = await recorder.track('customize', async () => {
+    await powerOps(async () => {
+      await driver.powerOn(vm);
+      await driver.customize(vm, 'quickprep');
+    });
+    return driver.snapshot(vm, 'quickprep');
+  });
+  recorder.desktop(name, vm.host, 'customized');
+  return snapshot;
+}
+
+/** The final power-on, a power slot held until the desktop is ready. */
+export async function startDesktop(context: StrategyContext, name: string, vm: VmRef, powerOps: LimitFunction): Promise<void> {
+  const { driver, recorder } = context;
+  await recorder.track('power-on', () => powerOps(async () => {
+    await driver.powerOn(vm);
+    recorder.desktop(name, vm.host, 'powered-on');
+    await driver.waitUntilReady(vm);
+  }));
+}

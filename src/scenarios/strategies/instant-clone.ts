@@ -8,8 +8,8 @@
  * parent, as before each desktop: nothing new is created once the run stops, and what was
  * created is in `created` for teardown.
  */
-import pLimit from 'p-limit';
-import { OperationError, type VmRef } from '../../drivers/types.js';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { OperationError, type SnapshotRef, type VmRef } from '../../drivers/types.js';
 import { checkNotStopping, errorText, internalName, provisionDesktop, type Strategy, type StrategyContext } from './context.js';
 
 export const instantCloneStrategy: Strategy = async (outer) => {
@@ -18,54 +18,17 @@ export const instantCloneStrategy: Strategy = async (outer) => {
   // settled: teardown follows at once, and a VM created after it would be left behind.
   let fatal: { error: unknown } | undefined;
   const context: StrategyContext = { ...outer, stopping: () => fatal !== undefined || outer.stopping() };
-  const { driver, scenario, recorder, desktopNames, created, inventory } = context;
+  const { driver, scenario, recorder, desktopNames, pool } = context;
   const { horizon } = scenario;
   const vcProvisioning = pLimit(horizon.maxVcProvisioning);
   const instantCloneEngine = pLimit(horizon.maxInstantCloneProvisioning);
   const powerOps = pLimit(horizon.maxPowerOps);
 
   const golden = await driver.goldenImage();
-  if (context.stopping()) return;
-  const templateSnapshot = await recorder.track('template', async () => {
-    const template = await vcProvisioning(() => driver.linkedClone(golden.snapshot, { name: internalName(context, 'cp-template'), role: 'template' }));
-    created.push(template);
-    return driver.snapshot(template, 'cp-template');
-  });
-  if (context.stopping()) return;
-  const { replica, replicaSnapshot } = await recorder.track('replica', async () => {
-    const vm = await vcProvisioning(() => driver.fullClone(templateSnapshot, { name: internalName(context, 'cp-replica'), role: 'replica', allowOffload: false }));
-    created.push(vm);
-    return { replica: vm, replicaSnapshot: await driver.snapshot(vm, 'cp-replica') };
-  });
-  if (context.stopping()) return;
-  const digest = await recorder.track('digest', () => driver.digest(replica));
-  if (digest === 'not-supported') {
-    recorder.notPerformed('digest', `the ${driver.name} driver has no way to compute a View Storage Accelerator digest`);
-  }
-  if (context.stopping()) return;
-  // One parent per host; a host that fails its parent is left out, the others carry the pool.
-  const parents: VmRef[] = await recorder.track('parents', async () => {
-    const settled = await Promise.allSettled(inventory.hosts.map(async (host, index) => {
-      const parent = await vcProvisioning(async () => {
-        // Checked once the limiter admits it: parents queue behind each other.
-        if (context.stopping()) return undefined;
-        return driver.linkedClone(replicaSnapshot, { name: internalName(context, `cp-parent-${index + 1}`), role: 'parent', host: host.name });
-      });
-      if (!parent) return undefined;
-      created.push(parent);
-      if (context.stopping()) return undefined;
-      await powerOps(() => driver.powerOn(parent));
-      await driver.prepareParent(parent);
-      return parent;
-    }));
-    const ready = settled.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
-    const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failure && !(failure.reason instanceof OperationError)) throw failure.reason;
-    if (context.stopping()) return ready;
-    if (ready.length === 0) throw new OperationError(`no parent VM could be prepared: ${errorText(failure?.reason)}`, '');
-    return ready;
-  });
-  if (context.stopping()) return;
+  const published = await publishImage(context, golden.snapshot, '', { vcProvisioning, powerOps });
+  if (!published) return;
+  Object.assign(pool, published);
+  const { parents } = published;
 
   await Promise.all(desktopNames.map((name, index) => provisionDesktop(context, name, (attempt, track) =>
     recorder.track('clone', () => instantCloneEngine(async () => {
@@ -80,8 +43,75 @@ export const instantCloneStrategy: Strategy = async (outer) => {
       recorder.desktop(name, vm.host, 'customized');
       await driver.waitUntilReady(vm);
       recorder.desktop(name, vm.host, 'ready');
+      pool.desktops.set(name, { vm });
     }))).catch((error: unknown) => {
     fatal ??= { error };
   })));
   if (fatal) throw fatal.error;
 };
+
+export interface PublishedImage {
+  template: VmRef;
+  replica: VmRef;
+  replicaSnapshot: SnapshotRef;
+  parents: VmRef[];
+}
+
+/**
+ * Publish an image for instant clones: the internal template, its full-copy replica, the
+ * replica's digest and a running parent per host, each step a phase of `context.recorder`.
+ * `suffix` tells a later image's VMs from the first's (`cp-replica-2`). Undefined when
+ * the run stopped on the way (what was created is in `created`).
+ */
+export async function publishImage(context: StrategyContext, source: SnapshotRef, suffix: string, limits: { vcProvisioning: LimitFunction; powerOps: LimitFunction }): Promise<PublishedImage | undefined> {
+  const { driver, recorder, created } = context;
+  const { vcProvisioning, powerOps } = limits;
+  if (context.stopping()) return undefined;
+  const { template, templateSnapshot } = await recorder.track('template', async () => {
+    const vm = await vcProvisioning(() => driver.linkedClone(source, { name: internalName(context, `cp-template${suffix}`), role: 'template' }));
+    created.push(vm);
+    return { template: vm, templateSnapshot: await driver.snapshot(vm, 'cp-template') };
+  });
+  if (context.stopping()) return undefined;
+  const { replica, replicaSnapshot } = await recorder.track('replica', async () => {
+    const vm = await vcProvisioning(() => driver.fullClone(templateSnapshot, { name: internalName(context, `cp-replica${suffix}`), role: 'replica', allowOffload: false }));
+    created.push(vm);
+    return { replica: vm, replicaSnapshot: await driver.snapshot(vm, 'cp-replica') };
+  });
+  if (context.stopping()) return undefined;
+  const digest = await recorder.track('digest', () => driver.digest(replica));
+  if (digest === 'not-supported') {
+    recorder.notPerformed('digest', `the ${driver.name} driver has no way to compute a View Storage Accelerator digest`);
+  }
+  if (context.stopping()) return undefined;
+  const parents = await recorder.track('parents', () => prepareParents(context, replicaSnapshot, `cp-parent${suffix}`, vcProvisioning, powerOps));
+  if (context.stopping()) return undefined;
+  return { template, replica, replicaSnapshot, parents };
+}
+
+/**
+ * One running, prepared parent per host (`<prefix><arm>-<name>-<n>`); a host that fails its
+ * parent is left out, the others carry the pool. Used by the deployment and by push image.
+ */
+async function prepareParents(context: StrategyContext, source: SnapshotRef, name: string, vcProvisioning: LimitFunction, powerOps: LimitFunction): Promise<VmRef[]> {
+  const { driver, inventory, created } = context;
+  const settled = await Promise.allSettled(inventory.hosts.map(async (host, index) => {
+    const parent = await vcProvisioning(async () => {
+      // Checked once the limiter admits it: parents queue behind each other.
+      if (context.stopping()) return undefined;
+      return driver.linkedClone(source, { name: internalName(context, `${name}-${index + 1}`), role: 'parent', host: host.name });
+    });
+    if (!parent) return undefined;
+    created.push(parent);
+    if (context.stopping()) return undefined;
+    await powerOps(() => driver.powerOn(parent));
+    await driver.prepareParent(parent);
+    return parent;
+  }));
+  const ready = settled.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+  const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure && !(failure.reason instanceof OperationError)) throw failure.reason;
+  if (context.stopping()) return ready;
+  if (ready.length === 0) throw new OperationError(`no parent VM could be prepared: ${errorText(failure?.reason)}`, '');
+  return ready;
+}

@@ -11,7 +11,7 @@ import type { VmRef } from '../../../src/drivers/types.js';
 import { ArmRecorder } from '../../../src/scenarios/recorder.js';
 import type { Scenario } from '../../../src/scenarios/schema.js';
 import { composerStrategy } from '../../../src/scenarios/strategies/composer.js';
-import type { StrategyContext } from '../../../src/scenarios/strategies/context.js';
+import { emptyPool, type StrategyContext } from '../../../src/scenarios/strategies/context.js';
 import { instantCloneStrategy } from '../../../src/scenarios/strategies/instant-clone.js';
 import { shippedScenario, START_MS } from '../../helpers/sim.js';
 
@@ -38,7 +38,7 @@ export async function arena(method: Method, desktops: number, set: string[] = []
   const failures = { count: 0 };
   const created: VmRef[] = [];
   const context: StrategyContext = {
-    driver, inventory, scenario, arm, recorder, created,
+    driver, inventory, scenario, arm, recorder, created, pool: emptyPool(),
     desktopNames: Array.from({ length: arm.desktops }, (_, index) => `${scenario.namePrefix}${arm.name}-${index + 1}`),
     stopping: () => stop.now,
     desktopFailed: () => { failures.count++; },
