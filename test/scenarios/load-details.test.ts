@@ -44,18 +44,18 @@ describe('the broken files of test/fixtures/bad-scenarios, in process', () => {
 
 describe('unknown keys: the key\'s own line and column, and what the section accepts', () => {
   it.each([
-    [`defaults:\n  clusterr: {}\nscenarios:\n  a:\n${ARMS}`, 'x.yml:2:3: unknown key "clusterr" in defaults (did you mean "cluster"?); expected one of: description, desktops, driver, seed, profile, namePrefix, keep, sampleIntervalS, timeScale, cluster, image, horizon, influx, vsphere, retries, retryBackoffS, maxFailedDesktops, repeat, report, warmup, faults'],
+    [`defaults:\n  clusterr: {}\nscenarios:\n  a:\n${ARMS}`, 'x.yml:2:3: unknown key "clusterr" in defaults (did you mean "cluster"?); expected one of: description, desktops, driver, seed, profile, namePrefix, keep, sampleIntervalS, timeScale, cluster, image, horizon, influx, vsphere, retries, retryBackoffS, maxFailedDesktops, repeat, report, warmup, faults, users'],
     [`defaults:\n  cluster: { hostz: 1 }\nscenarios:\n  a:\n${ARMS}`, /^x\.yml:2:14: unknown key "hostz" in defaults\.cluster \(did you mean "hosts"\?\); expected one of: hosts, coresPerHost, /],
-    [`scenarios:\n  a:\n    arms: [{ name: c, method: composer, desktopz: 1 }]\n`, 'x.yml:3:41: unknown key "desktopz" in scenarios.a.arms.0 (did you mean "desktops"?); expected one of: name, method, desktops'],
+    [`scenarios:\n  a:\n    arms: [{ name: c, method: composer, desktopz: 1 }]\n`, 'x.yml:3:41: unknown key "desktopz" in scenarios.a.arms.0 (did you mean "desktops"?); expected one of: name, method, desktops, steps, users'],
     [`scenarios:\n  a:\n    gate: { maxRegresion: {} }\n${ARMS}`, 'x.yml:3:13: unknown key "maxRegresion" in scenarios.a.gate (did you mean "maxRegression"?); expected one of: maxRegression, expect'],
     [`scenarios:\n  a:\n    faults: { hostdown: [] }\n${ARMS}`, 'x.yml:3:15: unknown key "hostdown" in scenarios.a.faults (did you mean "hostDown"?); expected one of: cloneFailureRate, hostDown, storageSlowdown'],
     [`defaults:\n  faults: { hostdown: [] }\nscenarios:\n  a:\n${ARMS}`, 'x.yml:2:13: unknown key "hostdown" in defaults.faults (did you mean "hostDown"?); expected one of: cloneFailureRate, hostDown, storageSlowdown'],
-    [`defaults:\n  vsphere: { hostt: x }\nscenarios:\n  a:\n${ARMS}`, 'x.yml:2:14: unknown key "hostt" in defaults.vsphere; expected one of: url, user, goldenImage, snapshot, datastore, cluster, insecure, ca, customizationSpec, readyWhen, readyTimeoutS, retryBudgetS'],
+    [`defaults:\n  vsphere: { hostt: x }\nscenarios:\n  a:\n${ARMS}`, 'x.yml:2:14: unknown key "hostt" in defaults.vsphere; expected one of: url, user, goldenImage, snapshot, patchSnapshot, datastore, cluster, insecure, ca, customizationSpec, readyWhen, readyTimeoutS, retryBudgetS'],
     [`scenarios:\n  a:\n    vsphere: { hostt: x }\n${ARMS}`, /^x\.yml:3:16: unknown key "hostt" in scenarios\.a\.vsphere; expected one of: url, user, /],
     [`scenarios:\n  a:\n    horizon: { maxPowerOp: 1 }\n${ARMS}`, 'x.yml:3:16: unknown key "maxPowerOp" in scenarios.a.horizon (did you mean "maxPowerOps"?); expected one of: maxVcProvisioning, maxPowerOps, maxComposerMaintenance, maxComposerProvisioning, maxInstantCloneProvisioning, composerStorageAccelerator'],
     [`scenarios:\n  a:\n    influx: { urll: x }\n${ARMS}`, /^x\.yml:3:15: unknown key "urll" in scenarios\.a\.influx \(did you mean "url"\?\); expected one of: url, /],
     [`defaults:\n  influx: { urll: x }\nscenarios:\n  a:\n${ARMS}`, /^x\.yml:2:13: unknown key "urll" in defaults\.influx \(did you mean "url"\?\); expected one of: url, /],
-    [`scenarios:\n  a:\n    desktops: 1\n    extra: 1\n${ARMS}`, /^x\.yml:4:5: unknown key "extra" in scenarios\.a; expected one of: description, .*, desktopCounts, arms, gate$/],
+    [`scenarios:\n  a:\n    desktops: 1\n    extra: 1\n${ARMS}`, /^x\.yml:4:5: unknown key "extra" in scenarios\.a; expected one of: description, .*, desktopCounts, arms, steps, gate$/],
     [`scenarioz:\n  a:\n${ARMS}`, /^x\.yml:1:1: unknown key "scenarioz" at the top level \(did you mean "scenarios"\?\); expected one of: /],
     [`scenarios:\n  a:\n    report: { titel: x }\n${ARMS}`, /^x\.yml:3:15: unknown key "titel" in scenarios\.a\.report/],
   ])('%#', (text, expected) => {
@@ -154,7 +154,7 @@ describe('--set', () => {
     [['cluster.hostz=1'], '--set cluster.hostz=1: unknown cluster parameter "hostz" (did you mean "hosts"?)'],
     [['horizon.zzzzzzzzzzzz=1'], '--set horizon.zzzzzzzzzzzz=1: unknown horizon parameter "zzzzzzzzzzzz"'],
     [['seed.x=1'], '--set seed.x=1: "seed" has no sub-keys'],
-    [['sed=1'], '--set sed=1: unknown setting "sed" (did you mean "seed"?); settable: cluster, image, horizon, vsphere, seed, retries, retryBackoffS, maxFailedDesktops, repeat, warmup, namePrefix, keep, sampleIntervalS, timeScale, description'],
+    [['sed=1'], '--set sed=1: unknown setting "sed" (did you mean "seed"?); settable: cluster, image, horizon, vsphere, users, seed, retries, retryBackoffS, maxFailedDesktops, repeat, warmup, namePrefix, keep, sampleIntervalS, timeScale, description'],
     [['qqqqqqqqqq=1'], /^--set qqqqqqqqqq=1: unknown setting "qqqqqqqqqq"; settable: /],
     [['seed=abc'], '--set seed=abc: expected number, received string'],
     [['seed='], '--set seed=: expected number, received string'],
