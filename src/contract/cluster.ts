@@ -3,7 +3,8 @@
 export interface Clock {
   /** Milliseconds since the Unix epoch: real time, or virtual time on a simulated cluster. */
   nowMs(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or as soon as `signal` aborts (its timer then gone: nothing keeps waiting). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /**
    * Runs real-world work (the run folder's files, a sink's flush) during which simulated
    * time must not move: a virtual clock holds still until it is done; a real clock just runs it.

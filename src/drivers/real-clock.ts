@@ -7,8 +7,12 @@ export class RealClock implements Clock {
     return Date.now();
   }
 
-  async sleep(ms: number): Promise<void> {
-    if (ms > 0) await delay(ms);
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (ms <= 0 || signal?.aborted) return;
+    // An aborted wait ends early; its timer is cleared, so it keeps no process alive.
+    await delay(ms, undefined, signal ? { signal } : undefined).catch((error: unknown) => {
+      if (!signal?.aborted) throw error;
+    });
   }
 
   outsideTime<T>(work: () => Promise<T>): Promise<T> {

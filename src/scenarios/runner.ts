@@ -131,6 +131,7 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
     desktopNames: desktopNames(scenario, arm),
     created: [],
     pool: emptyPool(),
+    ...(input.signal ? { signal: input.signal } : {}),
     stopping: () => Boolean(input.signal?.aborted) || failed > scenario.maxFailedDesktops,
     desktopFailed: () => { failed++; },
   };

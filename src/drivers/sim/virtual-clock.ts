@@ -49,9 +49,19 @@ export class VirtualClock implements Clock {
     return this.now;
   }
 
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      this.schedule(this.now + Math.max(0, ms), resolve);
+      const timer = this.schedule(this.now + Math.max(0, ms), () => {
+        signal?.removeEventListener('abort', abort);
+        resolve();
+      });
+      // An aborted wait leaves no event behind to move the clock later.
+      const abort = () => {
+        timer.cancel();
+        resolve();
+      };
+      signal?.addEventListener('abort', abort, { once: true });
     });
   }
 

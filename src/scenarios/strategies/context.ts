@@ -44,6 +44,8 @@ export interface StrategyContext {
   pool: PoolState;
   /** True once no new desktop may start: interrupted, or too many desktops failed. */
   stopping(): boolean;
+  /** Aborted on Ctrl-C: long waits of the strategy's own (a user's logoff) end at once. */
+  signal?: AbortSignal;
   /** Count a desktop that failed for good. */
   desktopFailed(): void;
 }

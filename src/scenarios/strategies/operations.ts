@@ -67,7 +67,8 @@ async function rollOut(
   await Promise.all(names.map(async (name) => {
     const atS = schedule.get(name);
     if (atS !== undefined) {
-      await recorder.track('logoff', () => driver.clock.sleep(Math.max(0, startMs + atS * 1000 - driver.clock.nowMs())));
+      // On a real vCenter a logoff window is real time: Ctrl-C must not wait it out.
+      await recorder.track('logoff', () => driver.clock.sleep(Math.max(0, startMs + atS * 1000 - driver.clock.nowMs()), context.signal));
       if (fatal || context.stopping()) return;
       recorder.desktop(name, pool.desktops.get(name)?.vm.host ?? '', 'logged-off');
     }

@@ -5,7 +5,8 @@
  * InstantClone_Task is our main.go's extension of the 0.24 simulator (as for deployment);
  * the revert's power-off after a memory-less snapshot is main.go's too (see day2.test.ts).
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../src/contract/summary.js';
@@ -70,6 +71,37 @@ describe.skipIf(skipVcsim)('day-2 operations on the vsphere driver (govmomi simu
     expect(calls.InstantClone_Task).toBe(2 * DESKTOPS);
     // Users leave over 3 s of real time: the Composer refresh cannot end sooner.
     expect(composer!.operations![0]!.durationS).toBeGreaterThan(1.5);
+    expect(await vmNames(sim, 'vdibench-')).toEqual([]);
+  }, 300_000);
+
+  it('Ctrl-C while users have an hour left to log off ends the run within seconds, torn down', async () => {
+    const out = tempDir();
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli', 'main.js'), 'run', 'refresh-composer-vs-instant', '--desktops', '3', '--json', '-q', '--out', out,
+      '--set', 'users.logoffWindowS=3600', '--set', 'users.policy=wait-for-logoff', '--set', 'users.loggedInPct=67', ...sim.flags], { env: { ...process.env, ...sim.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    const done = new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
+    // Wait until the desktop nobody uses is taken: the refresh is under way, the two others wait for their users.
+    const events = () => {
+      const [folder] = readdirSync(out);
+      try {
+        return folder ? readFileSync(path.join(out, folder, 'events.csv'), 'utf8') : '';
+      } catch {
+        return '';
+      }
+    };
+    const deadline = Date.now() + 120_000;
+    while (!events().includes(',refresh\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(events(), stderr).toContain(',refresh\n');
+    const interruptedAt = Date.now();
+    child.kill('SIGINT');
+    const status = await done;
+    expect(Date.now() - interruptedAt, stderr).toBeLessThan(15_000);
+    expect(status, stderr).toBe(1);
+    const [folder] = readdirSync(out);
+    const record = JSON.parse(readFileSync(path.join(out, folder!, 'run.json'), 'utf8')) as { status: string; arms: { operations?: { name: string }[] }[] };
+    expect(record.status).toBe('aborted');
+    expect(record.arms[0]!.operations?.[0]?.name).toBe('refresh');
     expect(await vmNames(sim, 'vdibench-')).toEqual([]);
   }, 300_000);
 });
