@@ -45,7 +45,7 @@ const phases: MetricSpec[] = PHASE_NAMES.map((phase) => ({
 const OPERATION_FIGURES: [figure: string, label: string, unit: string, read: (operation: OperationSummary) => number | null][] = [
   ['durationS', 'duration', 's', (operation) => operation.durationS],
   ['windowS', 'maintenance window', 's', (operation) => operation.windowS],
-  ['unavailableDesktopS', 'desktop-seconds unavailable', 's', (operation) => operation.unavailableDesktopS],
+  ['unavailableDesktopS', 'desktop-time unavailable', 'desktop-s', (operation) => operation.unavailableDesktopS],
   ['maxDowntimeS', 'longest desktop downtime', 's', (operation) => operation.downtimeS.max],
   ['peakIops', 'peak storage IOPS', 'IOPS', (operation) => operation.peakIops],
   ['peakCpuPct', 'peak CPU %', '%', (operation) => operation.peakCpuPct],

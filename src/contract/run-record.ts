@@ -92,6 +92,8 @@ export interface OperationRecord {
   startMs: number;
   endMs: number;
   users: OperationSpec['users'];
+  /** Desktops in the pool when the operation started (those it had to take). */
+  desktopsInPool?: number;
   /** Seconds since the operation started. */
   phases: PhaseRecord[];
   desktops: OperationDesktopRecord[];
@@ -165,7 +167,8 @@ function foldDesktops<R extends FoldedDesktop>(events: LifecycleEvent[], fields:
       desktop = { name: event.desktop, host: event.host } as R;
       byName.set(event.desktop, desktop);
     }
-    if (event.host) desktop.host = event.host;
+    // Teardown's `destroyed` names the host the desktop ended on (after a day-2 operation, maybe another).
+    if (event.host && (desktop.host === '' || event.kind !== 'destroyed')) desktop.host = event.host;
     const key = fields[event.kind];
     if (key) (desktop as unknown as Record<string, number>)[key as string] = Number(secondsOf(event).toFixed(3));
     if (event.kind === 'retried') desktop.retries = (desktop.retries ?? 0) + 1;

@@ -3,6 +3,7 @@
  * outputs. `write` never blocks the runner: a sink buffers and delivers on its own schedule.
  */
 import type { Method } from './method.js';
+import type { OperationName } from './operation.js';
 import type { ArmSample, LifecycleEvent, PhaseRecord } from './observations.js';
 import type { ArmSummary } from './summary.js';
 
@@ -18,8 +19,11 @@ export interface RunIdentity {
 export interface ArmPhases {
   arm: string;
   method: Method;
+  /** When the deployment (or the operation) started: phases count from it. */
   startMs: number;
   phases: PhaseRecord[];
+  /** A day-2 operation's phases (absent for the deployment's). */
+  operation?: OperationName;
 }
 
 export interface MetricBatch {

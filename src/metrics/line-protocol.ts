@@ -101,7 +101,7 @@ function eventLine(run: RunIdentity, event: LifecycleEvent, sequence: number): s
 function phaseLines(run: RunIdentity, armPhases: ArmPhases): string[] {
   return armPhases.phases.map((phase) => line(
     'vdibench_phase',
-    { ...armTags(run, armPhases.arm, armPhases.method), phase: phase.name },
+    { ...armTags(run, armPhases.arm, armPhases.method), phase: phase.name, ...(armPhases.operation ? { operation: armPhases.operation } : {}) },
     { start_s: Number(phase.startS.toFixed(3)), duration_s: Number(phase.durationS.toFixed(3)), performed: phase.performed },
     armPhases.startMs + phase.startS * 1000,
   ));
@@ -148,6 +148,7 @@ function operationLines(run: RunIdentity, arm: ArmSummary, timeMs: number): stri
     };
     if (operation.windowS !== null) fields.window_s = operation.windowS;
     if (operation.downtimeS.p50 !== null) fields.downtime_p50_s = operation.downtimeS.p50;
+    if (operation.downtimeS.p95 !== null) fields.downtime_p95_s = operation.downtimeS.p95;
     if (operation.downtimeS.max !== null) fields.downtime_max_s = operation.downtimeS.max;
     for (const phase of operation.phases) if (phase.performed) fields[`phase_${phase.name.replace('-', '_')}_s`] = phase.durationS;
     return line('vdibench_operation', { ...armTags(run, arm.name, arm.method), operation: operation.name }, fields, timeMs);

@@ -4,7 +4,7 @@
  */
 import { METRICS } from '../contract/metric-catalog.js';
 import type { RunRecord, ScenarioRecord } from '../contract/run-record.js';
-import { formatNumber, formatSeconds } from './markup.js';
+import { formatDesktopTime, formatNumber, formatSeconds } from './markup.js';
 import type { ReportModel } from './model.js';
 import { differenceOf } from './repeats.js';
 import { SIGNIFICANCE_LEVEL } from './statistics.js';
@@ -41,7 +41,19 @@ export function scenarioDifferences(mine: Partial<ScenarioRecord>, theirs: Parti
       differences.push(`${key}: ${JSON.stringify(a)}, ${otherName} ${JSON.stringify(b)}`);
     }
   }
+  // Day-2 steps and their users policy, per arm both runs have.
+  const theirSteps = dayTwoSteps(theirs);
+  for (const [arm, steps] of dayTwoSteps(mine)) {
+    const other = theirSteps.get(arm);
+    if (other !== undefined && other !== steps) differences.push(`arm ${arm} after deployment: ${steps}, ${otherName} ${other}`);
+  }
   return differences;
+}
+
+/** Per arm of the scenario (repetitions folded): its day-2 operations with their users policy, as words. */
+function dayTwoSteps(scenario: Partial<ScenarioRecord>): Map<string, string> {
+  return new Map((scenario.arms ?? []).map((arm) => [arm.repetitionOf ?? arm.name, (arm.operations ?? []).map(({ name, users }) =>
+    `${name} (${users.loggedInPct} % logged in, ${users.policy === 'force-logoff' ? `forced off after ${users.logoffWarningS} s` : `logging off over ${users.logoffWindowS} s`})`).join(', then ') || 'nothing']));
 }
 
 /** What differs between each run and the first: desktops per arm, driver, parameters, harness version. */
@@ -118,7 +130,7 @@ export function comparisonRows(runs: ComparedRun[]): ComparisonRow[] {
 }
 
 export function formatComparedValue(row: ComparisonRow, value: number | null, index?: number): string {
-  const show = (figure: number | null) => (row.unit === 's' ? formatSeconds(figure) : formatNumber(figure, row.unit === '%' ? 1 : 0));
+  const show = (figure: number | null) => (row.unit === 's' ? formatSeconds(figure) : row.unit === 'desktop-s' ? formatDesktopTime(figure) : formatNumber(figure, row.unit === '%' ? 1 : 0));
   const sd = index === undefined ? null : row.sd[index] ?? null;
   const p = index === undefined ? null : row.pValues[index] ?? null;
   return `${show(value)}${sd !== null && value !== null ? ` ±${show(sd)}` : ''}${p !== null ? ` [p=${p.toFixed(3)}${p < SIGNIFICANCE_LEVEL ? '' : ', n.s.'}]` : ''}`;

@@ -9,7 +9,7 @@ import type { ArmRecord } from '../contract/run-record.js';
 import type { ArmSummary, OperationSummary } from '../contract/summary.js';
 import { ARM_COLOURS, chartJs } from './chart-library.js';
 import { lttb, thinSteps, type Point } from './downsample.js';
-import { contentSecurityPolicy, escapeHtml, formatNumber, formatSeconds, jsonForScript } from './markup.js';
+import { contentSecurityPolicy, escapeHtml, formatDesktopTime, formatNumber, formatSeconds, jsonForScript } from './markup.js';
 import type { ArmView, ReportModel } from './model.js';
 import { metricValues } from './repeats.js';
 import type { ClusterPoint } from './summary.js';
@@ -165,7 +165,7 @@ const CHART_SCRIPT = `
   // Day-2 operations: desktops out of service and storage IOPS, on each operation's own time axis.
   var sinceOperation = { type: 'linear', min: 0, title: { display: true, text: 'minutes since the operation started' } };
   data.operations.forEach(function (operation, index) {
-    [['chart-op-' + index + '-down', 'unavailable', 'desktops out of service', true], ['chart-op-' + index + '-iops', 'iops', 'IOPS (read + write)', false]].forEach(function (spec) {
+    [['chart-op-' + index + '-down', 'unavailable', 'desktops unavailable', true], ['chart-op-' + index + '-iops', 'iops', 'IOPS (read + write)', false]].forEach(function (spec) {
       charts.push(new Chart(document.getElementById(spec[0]), {
         type: 'line',
         data: { datasets: operation.arms.map(function (arm) {
@@ -298,14 +298,14 @@ function operationsSection(model: ReportModel): string {
     const phaseNames = OPERATION_PHASE_NAMES.filter((name) => taking.some((arm) => of(arm).phases.some((phase) => phase.name === name)));
     const rows: [string, (operation: OperationSummary) => string][] = [
       ['Operation', (operation) => OPERATION_LABELS[operation.name]],
-      ['Users', (operation) => `${formatNumber(operation.users.loggedInPct)} % logged in, ${operation.users.policy === 'force-logoff' ? 'forced off' : 'waited for'}`],
+      ['Users', (operation) => (operation.users.loggedInPct === 0 ? 'none logged in' : `${formatNumber(operation.users.loggedInPct)} % logged in, ${operation.users.policy === 'force-logoff' ? 'forced off' : 'waited for'}`)],
       ['Duration (start to last desktop back)', (operation) => formatSeconds(operation.durationS)],
       ...phaseNames.map((name): [string, (operation: OperationSummary) => string] => [`phase: ${name}`, (operation) => {
         const phase = operation.phases.find((candidate) => candidate.name === name);
         return !phase ? '—' : phase.performed ? formatSeconds(phase.durationS) : 'not performed';
       }]),
       ['Maintenance window (first out to last back)', (operation) => formatSeconds(operation.windowS)],
-      ['Desktop-hours unavailable', (operation) => formatNumber(operation.unavailableDesktopS / 3600, 1)],
+      ['Time unavailable, all desktops', (operation) => formatDesktopTime(operation.unavailableDesktopS)],
       ['Downtime per desktop, p50 / p95 / max', (operation) => `${formatSeconds(operation.downtimeS.p50)} / ${formatSeconds(operation.downtimeS.p95)} / ${formatSeconds(operation.downtimeS.max)}`],
       ['Most desktops out at once', (operation) => formatNumber(operation.peakUnavailable)],
       ['Peak / average storage IOPS', (operation) => `${formatNumber(operation.peakIops)} / ${formatNumber(operation.avgIops)}`],
@@ -316,10 +316,10 @@ function operationsSection(model: ReportModel): string {
     const body = rows.map(([label, cell]) => `<tr><td>${escapeHtml(label)}</td>${taking.map((arm) => `<td>${escapeHtml(cell(of(arm)))}</td>`).join('')}</tr>`).join('\n');
     sections.push(`<section class="keep page-break-print operation" id="operation-${round + 1}">
 <h2>Day 2${rounds > 1 ? ` (${round + 1})` : ''}: ${escapeHtml(title)}</h2>
-<p class="muted">After the deployment, on the same pool. A desktop is out of service from when the operation takes it (its user logged off) until it is ready again; phases span from the first desktop that entered them to the last that left.</p>
+<p class="muted">After the deployment, on the same pool. A desktop is unavailable from when the operation takes it until it is ready again; a user forced off loses it from the logoff (Horizon asks them not to log in again until the operation is done), so waiting for a maintenance slot counts. Phases span from the first desktop that entered them to the last that left.</p>
 <table class="operation-table">${head}<tbody>${body}</tbody></table>
 <div class="grid">
-<div class="chart short"><canvas id="chart-op-${round}-down" role="img" aria-label="Desktops out of service over time"></canvas></div>
+<div class="chart short"><canvas id="chart-op-${round}-down" role="img" aria-label="Desktops unavailable over time"></canvas></div>
 <div class="chart short"><canvas id="chart-op-${round}-iops" role="img" aria-label="Storage IOPS during the operation"></canvas></div>
 </div>
 </section>`);
@@ -550,8 +550,8 @@ function chartData(model: ReportModel) {
   return {
     arms: views.map(({ view: { record, series: points }, name, phases, band: spread }, index) => {
       // With day-2 operations the arm samples on; these charts are the deployment's (operations have their own).
-      const deployEndS = record?.operations?.length ? (record.endMs - record.startMs) / 1000 : Infinity;
-      const whole = withoutPartialLastInterval(points.filter((point) => point.tS <= deployEndS + 0.002));
+      const endS = record?.operations?.length ? (record.endMs - record.startMs) / 1000 : Infinity;
+      const whole = withoutPartialLastInterval(points.filter((point) => point.tS <= endS + 0.002));
       const at = (value: (point: ClusterPoint) => number | null, digits: number) =>
         whole.map((point): GapPoint => { const y = value(point); return [round(point.tS, 1), y === null ? null : round(y, digits)]; });
       const iops = at((point) => point.iops, 0);
@@ -596,8 +596,11 @@ function operationsData(model: ReportModel, views: { view: ArmView; name: string
       const startS = (operation.startMs - view.record.startMs) / 1000;
       const endS = (operation.endMs - view.record.startMs) / 1000;
       const durationS = endS - startS;
+      // As the summary counts it: from the logoff for a user forced off, until back (or the end).
+      const forced = operation.users.policy === 'force-logoff';
       const edges = operation.desktops.flatMap((desktop) => (desktop.outS === undefined ? [] : [
-        { atS: desktop.outS, delta: 1 }, { atS: desktop.readyS ?? desktop.failedS ?? durationS, delta: -1 }]))
+        { atS: forced && desktop.loggedOffS !== undefined ? Math.min(desktop.loggedOffS, desktop.outS) : desktop.outS, delta: 1 },
+        { atS: desktop.readyS ?? durationS, delta: -1 }]))
         .sort((a, b) => a.atS - b.atS || a.delta - b.delta);
       let down = 0;
       const unavailable: Point[] = [[0, 0], ...edges.map((edge): Point => [round1(edge.atS), (down += edge.delta)]), [round1(durationS), down]];
@@ -625,10 +628,16 @@ function perHost(model: ReportModel) {
     arms: model.arms.map((arm) => ({
       name: arm.summary.name,
       colour: model.colours[arm.summary.name] ?? ARM_COLOURS[0]!,
-      iops: thinSteps((arm.hosts.find((host) => host.host === name)?.points ?? []).map((point): Point => [Number(point[0].toFixed(1)), point[1] === null ? Number.NaN : Math.round(point[1])]), MAX_HOST_POINTS)
+      // The deployment's samples, as the other deployment charts (day-2 operations have their own section).
+      iops: thinSteps((arm.hosts.find((host) => host.host === name)?.points ?? []).filter((point) => point[0] <= deployEndS(arm) + 0.002).map((point): Point => [Number(point[0].toFixed(1)), point[1] === null ? Number.NaN : Math.round(point[1])]), MAX_HOST_POINTS)
         .map(([x, y]): GapPoint => [x, Number.isNaN(y) ? null : y]),
     })),
   }));
+}
+
+/** Where an arm's deployment ended (seconds since its start); everything when it ran no day-2 operation. */
+function deployEndS(arm: ArmView): number {
+  return arm.record?.operations?.length ? (arm.record.endMs - arm.record.startMs) / 1000 : Infinity;
 }
 
 function perHostSection(model: ReportModel): string {

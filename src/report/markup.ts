@@ -40,6 +40,13 @@ export function formatSeconds(seconds: number | null): string {
   return `${hours} h ${String(minutes).padStart(2, '0')} min ${rest} s`;
 }
 
+/** Desktop-time lost (desktop-seconds summed over desktops): desktop-hours, or desktop-minutes under an hour. */
+export function formatDesktopTime(desktopSeconds: number | null): string {
+  if (desktopSeconds === null) return '—';
+  if (desktopSeconds >= 3600) return `${formatNumber(desktopSeconds / 3600, 1)} desktop-hours`;
+  return `${formatNumber(Math.round(desktopSeconds / 60))} desktop-minutes`;
+}
+
 export function formatNumber(value: number | null, digits = 0): string {
   if (value === null) return '—';
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

@@ -8,10 +8,10 @@ import type { ArmSample } from '../contract/observations.js';
 import type { ArmRecord, RunRecord } from '../contract/run-record.js';
 import type { Method } from '../contract/method.js';
 import { OPERATION_LABELS } from '../contract/operation.js';
-import type { ArmSummary, OperationSummary, RunSummary } from '../contract/summary.js';
+import type { ArmSummary, RunSummary } from '../contract/summary.js';
 import type { StoredRun } from '../run-store/read.js';
 import { ARM_COLOURS } from './chart-library.js';
-import { formatNumber, formatSeconds } from './markup.js';
+import { formatDesktopTime, formatNumber, formatSeconds } from './markup.js';
 import { differenceOf, foldRepetitions } from './repeats.js';
 import { armSeries, summarizeArm, type ClusterPoint } from './summary.js';
 
@@ -241,18 +241,10 @@ function verdict(arms: ArmSummary[]): string {
     + `against ${formatNumber(high.peakIops)} for ${high.name} (${peakRatio.toFixed(1)}x lower).`;
 }
 
-const OPERATION_VERBS: Record<OperationSummary['name'], string> = {
-  recompose: 'recomposed',
-  refresh: 'refreshed',
-  'push-image': 'patched',
-  'logoff-recreate': 'recreated',
-};
-
-const desktopHours = (seconds: number) => formatNumber(seconds / 3600, 1);
-
 /**
- * Each round of day-2 operations, one sentence per round: how long each arm took, the
- * longest a desktop was down, the desktop-hours lost (the arm with fewer lost first).
+ * Each round of day-2 operations, one sentence per round, the arm that lost less desktop
+ * time first: how long each took, the window its desktops were unavailable in, the longest
+ * a desktop was down and the desktop time lost in all.
  */
 function operationsVerdict(arms: ArmSummary[]): string | undefined {
   const rounds = Math.max(0, ...arms.map((arm) => arm.operations?.length ?? 0));
@@ -262,18 +254,12 @@ function operationsVerdict(arms: ArmSummary[]): string | undefined {
       const operation = arm.operations?.[round];
       return operation ? [{ arm, operation }] : [];
     }).sort((a, b) => a.operation.unavailableDesktopS - b.operation.unavailableDesktopS);
-    const told = taking.map(({ arm, operation }, index) => {
-      const desktops = `${formatNumber(operation.desktops.done)} desktops`;
-      const failed = operation.desktops.failed > 0 ? ` (${formatNumber(operation.desktops.failed)} failed)` : '';
-      const how = `${arm.name} (${OPERATION_LABELS[operation.name].toLowerCase()})`;
-      if (index === 0) {
-        return `${how} ${OPERATION_VERBS[operation.name]} ${desktops}${failed} in ${formatSeconds(operation.durationS)} with no desktop down for more than ${formatSeconds(operation.downtimeS.max)} `
-          + `(${desktopHours(operation.unavailableDesktopS)} desktop-hours unavailable)`;
-      }
-      return `${how} needed ${formatSeconds(operation.durationS)} for ${desktops}${failed}, with ${desktopHours(operation.unavailableDesktopS)} desktop-hours unavailable `
-        + `and desktops down for up to ${formatSeconds(operation.downtimeS.max)}`;
+    const told = taking.map(({ arm, operation }) => {
+      const failed = operation.desktops.failed > 0 ? `, ${formatNumber(operation.desktops.failed)} desktops failed (counted as down until the end)` : '';
+      return `${arm.name} (${OPERATION_LABELS[operation.name].toLowerCase()}) took ${formatSeconds(operation.durationS)} for ${formatNumber(operation.desktops.total)} desktops`
+        + `; they were unavailable within ${formatSeconds(operation.windowS)}, none for more than ${formatSeconds(operation.downtimeS.max)}, ${formatDesktopTime(operation.unavailableDesktopS)} lost in all${failed}`;
     });
-    if (told.length > 0) sentences.push(`${rounds > 1 ? `Operation ${round + 1}: ` : 'After deployment: '}${told.join('; ')}.`);
+    if (told.length > 0) sentences.push(`${rounds > 1 ? `Day 2, round ${round + 1}: ` : 'Day 2: '}${told.join('. ')}.`);
   }
   return sentences.length > 0 ? sentences.join(' ') : undefined;
 }

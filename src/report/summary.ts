@@ -143,9 +143,15 @@ export function summarizeArm(arm: ArmRecord, series: ClusterPoint[]): ArmSummary
 function summarizeOperation(arm: ArmRecord, operation: OperationRecord, series: ClusterPoint[]): OperationSummary {
   const durationS = (operation.endMs - operation.startMs) / 1000;
   const startS = (operation.startMs - arm.startMs) / 1000;
-  const taken = operation.desktops.filter((desktop) => desktop.outS !== undefined);
-  // Out of service until back, or until the operation ended for one that failed or never came back.
-  const spans = taken.map((desktop) => ({ outS: desktop.outS!, backS: desktop.readyS ?? desktop.failedS ?? durationS }));
+  // Unavailable from when the operation took the desktop, or, for a user forced off, from
+  // the logoff (Horizon asks forced-off users not to log in again until the operation is
+  // done); until back in service, or until the operation ended for one that never came back.
+  const forced = operation.users.policy === 'force-logoff';
+  const spans = operation.desktops.flatMap((desktop) => {
+    if (desktop.outS === undefined) return [];
+    const fromS = forced && desktop.loggedOffS !== undefined ? Math.min(desktop.loggedOffS, desktop.outS) : desktop.outS;
+    return [{ outS: fromS, backS: desktop.readyS ?? durationS }];
+  });
   const downtimes = spans.map((span) => Math.max(0, span.backS - span.outS));
   const firstOutS = spans.reduce((first, span) => Math.min(first, span.outS), Infinity);
   const lastBackS = spans.reduce((last, span) => Math.max(last, span.backS), -Infinity);
@@ -155,7 +161,7 @@ function summarizeOperation(arm: ArmRecord, operation: OperationRecord, series: 
     durationS: round(durationS),
     users: { policy: operation.users.policy, loggedInPct: operation.users.loggedInPct },
     desktops: {
-      total: operation.desktops.length,
+      total: operation.desktopsInPool ?? operation.desktops.length,
       done: operation.desktops.filter((desktop) => desktop.readyS !== undefined).length,
       failed: operation.desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined).length,
     },

@@ -4,7 +4,7 @@ import { OPERATION_LABELS } from '../contract/operation.js';
 import type { ArmSummary } from '../contract/summary.js';
 import type { ComparedRun } from './compare.js';
 import { comparisonRows, formatChange, formatComparedValue, runDifferences, runLabel } from './compare.js';
-import { formatNumber, formatSeconds } from './markup.js';
+import { formatDesktopTime, formatNumber, formatSeconds } from './markup.js';
 import type { ReportModel, Sweep } from './model.js';
 
 /** Word-wraps prose for a terminal (the verdict): lines of at most `width` characters. */
@@ -96,7 +96,7 @@ function operationRows(arms: ArmSummary[]): string[][] {
         return !phase ? '' : phase.performed ? formatSeconds(phase.durationS) : 'not performed';
       })]),
       ['  window (out to back)', ...cell((operation) => formatSeconds(operation.windowS))],
-      ['  desktop-hours down', ...cell((operation) => formatNumber(operation.unavailableDesktopS / 3600, 1))],
+      ['  time down, all desktops', ...cell((operation) => formatDesktopTime(operation.unavailableDesktopS))],
       ['  downtime p50 / max', ...cell((operation) => `${formatSeconds(operation.downtimeS.p50)} / ${formatSeconds(operation.downtimeS.max)}`)],
       ['  most down at once', ...cell((operation) => formatNumber(operation.peakUnavailable))],
       ['  peak IOPS', ...cell((operation) => formatNumber(operation.peakIops))],

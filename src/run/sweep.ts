@@ -26,7 +26,11 @@ export function parseDesktopCounts(text: string): number[] {
 
 /** The scenario with each of its methods' arms repeated at every count, named `<arm>-<count>`. */
 export function sweepScenario(scenario: Scenario, counts: number[]): Scenario {
-  const arms: ArmSpec[] = counts.flatMap((count) => scenario.arms.map((arm) => ({ name: `${arm.name}-${count}`.slice(0, 40), method: arm.method, desktops: count })));
+  const arms: ArmSpec[] = counts.flatMap((count) => scenario.arms.map((arm) => ({
+    name: `${arm.name}-${count}`.slice(0, 40), method: arm.method, desktops: count,
+    // Day-2 steps go with each size.
+    ...(arm.operations ? { operations: arm.operations.map((operation) => ({ ...operation, users: { ...operation.users } })) } : {}),
+  })));
   if (new Set(arms.map((arm) => arm.name)).size !== arms.length) {
     throw new InputError(`bench sweep ${scenario.name}: its arms already differ in desktop count; sweep a scenario with one arm per method (e.g. composer-vs-instant)`);
   }

@@ -3,12 +3,13 @@
  * each arm deploys, records phases and per-desktop events, sends everything to the sinks,
  * and tears each arm's VMs down before the next arm starts (unless `keep`).
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { Inventory } from '../contract/cluster.js';
 import { RunError } from '../contract/errors.js';
 import type { Method } from '../contract/method.js';
 import type { ArmSample, LifecycleEvent, PhaseName } from '../contract/observations.js';
-import type { OperationName } from '../contract/operation.js';
+import { OPERATION_LABELS, type OperationName } from '../contract/operation.js';
 import { desktopRecords, operationDesktopRecords, type ArmRecord, type ArmSpec, type OperationRecord } from '../contract/run-record.js';
 import type { RunStatus } from '../contract/run-status.js';
 import type { Sink } from '../contract/sink.js';
@@ -65,6 +66,9 @@ function desktopNames(scenario: Scenario, arm: ArmSpec): string[] {
 
 export async function runScenario(input: RunInput): Promise<RunOutcome> {
   const { scenario, sink, listener = {} } = input;
+  // Every desktop waiting for its user's logoff listens to the signal while it waits: many
+  // at once is expected, not a leak (each listener goes when its wait ends).
+  if (input.signal) setMaxListeners(0, input.signal);
   const arms: ArmRecord[] = [];
   let status: RunStatus = 'completed';
 
@@ -157,6 +161,8 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
   };
   armError = await step(() => strategies[arm.method](context));
   const endMs = clock.nowMs();
+  // What the driver saw, per step: the deployment's own, then each operation's, said as such.
+  const warnings = driver.takeWarnings?.(arm.name) ?? [];
   const phases = recorder.phases();
   sink.write({ phases: [{ arm: arm.name, method: arm.method, startMs, phases }] });
 
@@ -164,15 +170,19 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
   for (const spec of arm.operations ?? []) {
     if (armError !== undefined || unexpected || context.stopping()) break;
     const operationStartMs = clock.nowMs();
+    const desktopsInPool = context.pool.desktops.size;
     const operationRecorder = new ArmRecorder(arm.name, arm.method, operationStartMs, clock, recorderListener, { name: spec.name, armStartMs: startMs });
     listener.onOperation?.(arm, spec.name);
     const operationError = await step(() => operationStrategies[spec.name]({ ...context, recorder: operationRecorder }, spec));
     if (operationError !== undefined) armError = `${spec.name}: ${operationError}`;
+    warnings.push(...(driver.takeWarnings?.(arm.name) ?? []).map((warning) => ({ ...warning, message: `during ${OPERATION_LABELS[spec.name].toLowerCase()}: ${warning.message}` })));
+    sink.write({ phases: [{ arm: arm.name, method: arm.method, startMs: operationStartMs, phases: operationRecorder.phases(), operation: spec.name }] });
     operations.push({
       name: spec.name,
       startMs: operationStartMs,
       endMs: clock.nowMs(),
       users: spec.users,
+      desktopsInPool,
       phases: operationRecorder.phases(),
       desktops: operationDesktopRecords(operationRecorder.events, spec.name, operationStartMs),
     });
@@ -199,7 +209,6 @@ async function runArm(input: RunInput, arm: ArmSpec): Promise<{ record: ArmRecor
     keptVms,
     ...(operations.length > 0 ? { operations } : {}),
   };
-  const warnings = driver.takeWarnings?.(arm.name) ?? [];
   if (warnings.length > 0) record.warnings = warnings;
   if (unexpected) throw unexpected.error;
   return { record, failed, ...(armError ? { armError } : {}) };

@@ -37,7 +37,7 @@ export function stepProblem(steps: readonly StepName[], method: Method): { index
     if (index > 0 && step === 'deploy') return { index, message: 'deploy can only be the first step' };
     if (step !== 'deploy' && step !== 'patch' && step !== 'refresh' && OPERATION_METHOD[step] !== method) {
       const own = GENERIC_OPERATIONS.patch[method] === step ? 'patch' : GENERIC_OPERATIONS.patch[method];
-      return { index, message: `${step} is a ${OPERATION_METHOD[step]} operation; this arm's method is ${method} (its patch is ${own}, its refresh ${GENERIC_OPERATIONS.refresh[method]}; "patch" and "refresh" mean each method's own)` };
+      return { index, message: `${step} is ${OPERATION_METHOD[step] === 'instant-clone' ? 'an' : 'a'} ${OPERATION_METHOD[step]} operation; this arm's method is ${method} (its patch is ${own}, its refresh ${GENERIC_OPERATIONS.refresh[method]}; "patch" and "refresh" mean each method's own)` };
     }
   }
   return undefined;

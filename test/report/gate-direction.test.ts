@@ -28,7 +28,7 @@ const EXPECTED: [name: string, unit: string, higherIsWorse: boolean][] = [
   ...['recompose', 'refresh', 'push-image', 'logoff-recreate'].flatMap((operation): [string, string, boolean][] => [
     [`op.${operation}.durationS`, 's', true],
     [`op.${operation}.windowS`, 's', true],
-    [`op.${operation}.unavailableDesktopS`, 's', true],
+    [`op.${operation}.unavailableDesktopS`, 'desktop-s', true],
     [`op.${operation}.maxDowntimeS`, 's', true],
     [`op.${operation}.peakIops`, 'IOPS', true],
     [`op.${operation}.peakCpuPct`, '%', true],

@@ -77,13 +77,14 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
     .group(['baseline', 'max-regression', 'max-change', 'allow-different', 'junit'], 'Regression gate:')
     .example('$0 run composer-vs-instant --desktops 100', 'both methods, 100 desktops each, on the simulated cluster')
     .example('$0 run composer-vs-instant --set cluster.hosts=8 --set image.usedGB=40', 'the same on 8 hosts with a 40 GB image')
+    .example('$0 run patch-composer-vs-instant --desktops 100 --set users.logoffWarningS=600', 'day 2: deploy, then patch (recompose vs push image), users forced off after 10 min')
     .example('$0 run composer-vs-instant --baseline reports/<run> --max-regression deployTimeS=10%,peakIops=15% --junit gate.xml', 'lab CI: exit 99 on a regression')
     .epilogue(runEpilogue()))) as unknown as Argv<RunArgs>;
 }
 
 /** The --set paths and gate metrics, from the very tables the code checks them against. */
 function runEpilogue(): string {
-  const paths = (['cluster', 'image', 'horizon'] as const).map((section) => `  ${section}.<name>, name one of: ${knownKeys[section].join(', ')}`).join('\n');
+  const paths = (['cluster', 'image', 'horizon', 'users'] as const).map((section) => `  ${section}.<name>, name one of: ${knownKeys[section].join(', ')}`).join('\n');
   return `--set paths (docs/SIMULATOR.md gives units, defaults and sources):\n${paths}\n  seed, retries, retryBackoffS, maxFailedDesktops, namePrefix, keep, sampleIntervalS, timeScale, description\n\n`
     + `Gate metrics (--max-regression, --max-change, gate: in a scenario), with the better direction:\n  ${[...METRICS.values()].map((metric) => `${metric.name} (${metric.higherIsWorse ? 'lower' : 'higher'} is better)`).join(', ')}`;
 }

@@ -60,8 +60,12 @@ async function rollOut(
   work: (name: string, desktop: PoolDesktop | undefined, attempt: number, track: (vm: VmRef) => void) => Promise<void>,
 ): Promise<void> {
   const { driver, recorder, pool, scenario, arm } = context;
-  const names = [...pool.desktops.keys()];
-  const schedule = logoffSchedule(names, spec.users, scenario.seed, `${arm.name}/${spec.name}/${recorder.startMs}`);
+  // In the order the desktops were asked for, with a stream that names neither the arm nor
+  // the method: desktop n of every arm meets the same user (each repetition its own users).
+  const order = new Map(context.desktopNames.map((name, index) => [name, index]));
+  const names = [...pool.desktops.keys()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  const round = (arm.operations ?? []).indexOf(spec);
+  const schedule = logoffSchedule(names, spec.users, scenario.seed, `day2/${round}/${arm.repetition ?? 0}`);
   const startMs = driver.clock.nowMs();
   let fatal: { error: unknown } | undefined;
   await Promise.all(names.map(async (name) => {
@@ -90,6 +94,15 @@ function outOfService(context: StrategyContext, name: string, host: string, atte
 async function retire(context: StrategyContext, vm: VmRef): Promise<void> {
   await context.driver.destroy(vm);
   forget(context, vm);
+}
+
+/**
+ * Whether the old image's VMs can go: the run goes on and every desktop left in the pool
+ * is on the new image (an interrupted or partly failed patch keeps them for teardown,
+ * which removes the desktops first).
+ */
+function everyDesktopMoved(context: StrategyContext, moved: Set<string>): boolean {
+  return !context.stopping() && [...context.pool.desktops.keys()].every((name) => moved.has(name));
 }
 
 /** Remove what the old image left, newest first; a VM that will not go is left for teardown. */
@@ -130,6 +143,7 @@ const recompose: OperationStrategy = async (context, spec) => {
   pool.replica = replica;
   pool.replicaSnapshot = replicaSnapshot;
 
+  const moved = new Set<string>();
   await rollOut(context, spec, async (name, desktop, attempt, track) => {
     const fresh = await maintenance(async () => {
       outOfService(context, name, desktop?.vm.host ?? '', attempt);
@@ -146,9 +160,10 @@ const recompose: OperationStrategy = async (context, spec) => {
     });
     await startDesktop(context, name, fresh.vm, powerOps);
     pool.desktops.set(name, fresh);
+    moved.add(name);
     recorder.desktop(name, fresh.vm.host, 'ready');
   });
-  await cleanUp(context, [oldReplica]);
+  if (everyDesktopMoved(context, moved)) await cleanUp(context, [oldReplica]);
 };
 
 const refresh: OperationStrategy = async (context, spec) => {
@@ -169,7 +184,7 @@ const refresh: OperationStrategy = async (context, spec) => {
 };
 
 /** Delete an instant clone and fork its successor from `parents` (the next parent on a retry). */
-function recreate(context: StrategyContext, parents: () => VmRef[]) {
+function recreate(context: StrategyContext, parents: () => VmRef[], moved?: Set<string>) {
   const { driver, recorder, pool } = context;
   const engine = pLimit(context.scenario.horizon.maxInstantCloneProvisioning);
   const names = [...pool.desktops.keys()];
@@ -189,6 +204,7 @@ function recreate(context: StrategyContext, parents: () => VmRef[]) {
     recorder.desktop(name, vm.host, 'customized');
     await recorder.track('power-on', () => driver.waitUntilReady(vm));
     pool.desktops.set(name, { vm });
+    moved?.add(name);
     recorder.desktop(name, vm.host, 'ready');
   });
 }
@@ -204,8 +220,9 @@ const pushImage: OperationStrategy = async (context, spec) => {
   if (!published) return;
   const old = { template: pool.template, replica: pool.replica, parents: pool.parents };
   Object.assign(pool, published);
-  await rollOut(context, spec, recreate(context, () => pool.parents));
-  await cleanUp(context, [...old.parents, old.replica, old.template]);
+  const moved = new Set<string>();
+  await rollOut(context, spec, recreate(context, () => pool.parents, moved));
+  if (everyDesktopMoved(context, moved)) await cleanUp(context, [...old.parents, old.replica, old.template]);
 };
 
 const logoffRecreate: OperationStrategy = async (context, spec) => {

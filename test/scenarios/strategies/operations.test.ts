@@ -133,6 +133,55 @@ describe('refresh: Composer refresh against instant clones recreated on logoff',
 });
 
 describe('the figures an operation leaves', () => {
+  it('waiting for a maintenance slot after a forced logoff counts as downtime: a smaller limit means more of it', async () => {
+    const [twelve, four] = await Promise.all([runOf('patch-composer-vs-instant', 40), runOf('patch-composer-vs-instant', 40, ['horizon.maxComposerMaintenance=4'])]);
+    const at12 = summaryOf(twelve.summaries, 'composer');
+    const at4 = summaryOf(four.summaries, 'composer');
+    expect(at4.windowS!).toBeGreaterThan(2 * at12.windowS!);
+    expect(at4.unavailableDesktopS).toBeGreaterThan(2 * at12.unavailableDesktopS);
+    expect(at4.downtimeS.max!).toBeGreaterThan(2 * at12.downtimeS.max!);
+    // Waiting for users is not downtime: with nobody logged in, time counts from when the desktop is taken.
+    const idle = await runOf('patch-composer-vs-instant', 40, ['users.loggedInPct=0', 'horizon.maxComposerMaintenance=4']);
+    const operation = operationOf(idle.record, 'composer');
+    const fromTaken = operation.desktops.reduce((sum, desktop) => sum + desktop.readyS! - desktop.outS!, 0);
+    expect(summaryOf(idle.summaries, 'composer').unavailableDesktopS).toBe(Math.round(fromTaken));
+  });
+
+  it('the same users meet both arms: desktop n logs off at the same time in each', async () => {
+    const run = await runOf('refresh-composer-vs-instant', 20, ['users.logoffWindowS=900']);
+    const times = (arm: string) => operationOf(run.record, arm).desktops
+      .map((desktop) => [Number(desktop.name.split('-').pop()), desktop.loggedOffS] as const).sort((a, b) => a[0] - b[0]);
+    expect(times('composer')).toEqual(times('instant'));
+  });
+
+  it('an interrupted patch keeps the old image for teardown, and counts the desktops it did not reach', async () => {
+    const scenario = await shippedScenario('patch-composer-vs-instant', { desktops: 10, set: ['users.logoffWarningS=0', 'horizon.maxComposerMaintenance=2'] });
+    const controller = new AbortController();
+    const { SimDriver } = await import('../../../src/drivers/sim/sim-driver.js');
+    const { runScenario } = await import('../../../src/scenarios/runner.js');
+    const { MemorySink, START_MS } = await import('../../helpers/sim.js');
+    const driver = new SimDriver({ cluster: scenario.cluster, image: scenario.image, seed: scenario.seed, startMs: START_MS });
+    const inventory = await driver.open();
+    const destroyed: string[] = [];
+    const destroy = driver.destroy.bind(driver);
+    driver.destroy = async (vm) => {
+      destroyed.push(vm.name);
+      return destroy(vm);
+    };
+    const outcome = await runScenario({
+      runId: 'r', scenario: { ...scenario, arms: scenario.arms.slice(0, 1) }, driver, inventory, sink: new MemorySink(), signal: controller.signal,
+      listener: { onEvent: (_arm, event) => { if (event.operation && event.kind === 'ready') controller.abort(); } },
+    });
+    expect(outcome.status).toBe('aborted');
+    const operation = outcome.arms[0]!.operations![0]!;
+    expect(operation.desktopsInPool).toBe(10);
+    expect(operation.phases.map((phase) => phase.name)).not.toContain('cleanup');
+    // The old replica went in teardown, after every desktop (desktops first, then internal VMs newest first).
+    const lastDesktop = Math.max(...destroyed.map((name, index) => (/-\d+$/.test(name) ? index : -1)));
+    expect(destroyed.indexOf('vdibench-composer-replica')).toBeGreaterThan(lastDesktop);
+    expect(driver.leftovers()).toEqual([]);
+  });
+
   it('keeps the deployment figures the deployment\'s own, and reaches metrics.lp and events.csv', async () => {
     const [plain, patched] = await Promise.all([runOf('composer-vs-instant', 30), runOf('patch-composer-vs-instant', 30)]);
     for (const arm of ['composer', 'instant']) {
@@ -157,10 +206,12 @@ describe('the figures an operation leaves', () => {
     for (const arm of ['composer', 'instant']) {
       const operation = operationOf(run.record, arm);
       const summary = summaryOf(run.summaries, arm);
-      const downtimes = operation.desktops.map((desktop) => desktop.readyS! - desktop.outS!);
+      // Users are forced off (the shipped scenario): a desktop is lost to its user from the logoff.
+      expect(operation.users.policy).toBe('force-logoff');
+      const downtimes = operation.desktops.map((desktop) => desktop.readyS! - desktop.loggedOffS!);
       expect(summary.unavailableDesktopS).toBe(Math.round(downtimes.reduce((sum, value) => sum + value, 0)));
       expect(summary.downtimeS.max).toBeCloseTo(Math.max(...downtimes), 1);
-      const window = Math.max(...operation.desktops.map((desktop) => desktop.readyS!)) - Math.min(...operation.desktops.map((desktop) => desktop.outS!));
+      const window = Math.max(...operation.desktops.map((desktop) => desktop.readyS!)) - Math.min(...operation.desktops.map((desktop) => desktop.loggedOffS!));
       expect(summary.windowS).toBeCloseTo(window, 1);
       expect(summary.durationS).toBeCloseTo((operation.endMs - operation.startMs) / 1000, 1);
       expect(summary.peakIops).toBeGreaterThan(0);
@@ -233,5 +284,25 @@ describe('repeated runs with day-2 operations', () => {
       expect(arm.operations![0]!.unavailableDesktopS).toBe(each[1]);
       expect(arm.stats![`op.${arm.operations![0]!.name}.unavailableDesktopS`]!.n).toBe(3);
     }
+  });
+});
+
+describe('day-2 steps travel with the scenario', () => {
+  it('a sweep runs them at every size', async () => {
+    const { sweepScenario } = await import('../../../src/run/sweep.js');
+    const swept = sweepScenario(await shippedScenario('patch-composer-vs-instant'), [10, 20]);
+    expect(swept.arms.map((arm) => [arm.name, arm.operations?.map((operation) => operation.name)])).toEqual([
+      ['composer-10', ['recompose']], ['instant-10', ['push-image']], ['composer-20', ['recompose']], ['instant-20', ['push-image']],
+    ]);
+  });
+
+  it('runs that differ in day-2 steps or users are not comparable: compare says so, the gate refuses', async () => {
+    const { scenarioDifferences } = await import('../../../src/report/compare.js');
+    const forced = await shippedScenario('patch-composer-vs-instant');
+    const waited = await shippedScenario('patch-composer-vs-instant', { set: ['users.policy=wait-for-logoff'] });
+    const plain = await shippedScenario('composer-vs-instant');
+    expect(scenarioDifferences(forced, forced)).toEqual([]);
+    expect(scenarioDifferences(waited, forced)).toContain('arm composer after deployment: recompose (100 % logged in, logging off over 3600 s), baseline recompose (100 % logged in, forced off after 300 s)');
+    expect(scenarioDifferences(plain, forced)).toContain('arm instant after deployment: nothing, baseline push-image (100 % logged in, forced off after 300 s)');
   });
 });
