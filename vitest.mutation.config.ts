@@ -23,6 +23,7 @@ export default defineConfig({
       'test/run-store/**/*.test.ts',
       'test/scenarios/load.test.ts',
       'test/scenarios/load-details.test.ts',
+      'test/scenarios/load-mutants.test.ts',
       'test/scenarios/prototype-keys.test.ts',
       'test/scenarios/strategies/**/*.test.ts',
       'test/drivers/vsphere/vim25/**/*.test.ts',
