@@ -83,3 +83,16 @@ describe('the regression gate, stored with the run', () => {
     expect(stored.gate).toMatchObject({ passed: true, failed: 0 });
   });
 });
+
+describe('bench gate on a repeated run', () => {
+  it('gates the scenario\'s arms (their medians), so a run against itself passes', () => {
+    const out = tempDir();
+    const ran = bench(['run', 'composer-vs-instant', '--desktops', '6', '--repeat', '2', '--json', '-q', '--out', out]);
+    expect(ran.status, ran.stderr).toBe(0);
+    const runDir = path.resolve(repoRoot, (JSON.parse(ran.stdout) as RunSummary).runDir);
+    const gated = bench(['gate', runDir, '--baseline', runDir, '--max-regression', 'deployTimeS=0%,peakIops=0%']);
+    expect(gated.status, gated.stderr).toBe(0);
+    expect(gated.stdout).toMatch(/passed: 4 of 4 checks/);
+    expect(gated.stdout).toMatch(/ok {3}composer: deployTimeS .* medians of 2 and 2 runs/);
+  });
+});
