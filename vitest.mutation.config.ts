@@ -25,6 +25,7 @@ export default defineConfig({
       'test/scenarios/load-details.test.ts',
       'test/scenarios/load-mutants.test.ts',
       'test/scenarios/prototype-keys.test.ts',
+      'test/scenarios/steps.test.ts',
       'test/scenarios/strategies/**/*.test.ts',
       'test/drivers/vsphere/vim25/**/*.test.ts',
     ],

@@ -316,7 +316,7 @@ function operationsSection(model: ReportModel): string {
     const body = rows.map(([label, cell]) => `<tr><td>${escapeHtml(label)}</td>${taking.map((arm) => `<td>${escapeHtml(cell(of(arm)))}</td>`).join('')}</tr>`).join('\n');
     sections.push(`<section class="keep page-break-print operation" id="operation-${round + 1}">
 <h2>Day 2${rounds > 1 ? ` (${round + 1})` : ''}: ${escapeHtml(title)}</h2>
-<p class="muted">After the deployment, on the same pool. A desktop is unavailable from when the operation takes it until it is ready again; a user forced off loses it from the logoff (Horizon asks them not to log in again until the operation is done), so waiting for a maintenance slot counts. Phases span from the first desktop that entered them to the last that left.</p>
+<p class="muted">After the deployment, on the same pool. A desktop is unavailable from when the operation takes it (its user gone: forced off after the warning once the operation is ready for that desktop, or logged off on their own) until it is ready again. Phases span from the first desktop that entered them to the last that left.</p>
 <table class="operation-table">${head}<tbody>${body}</tbody></table>
 <div class="grid">
 <div class="chart short"><canvas id="chart-op-${round}-down" role="img" aria-label="Desktops unavailable over time"></canvas></div>
@@ -596,11 +596,9 @@ function operationsData(model: ReportModel, views: { view: ArmView; name: string
       const startS = (operation.startMs - view.record.startMs) / 1000;
       const endS = (operation.endMs - view.record.startMs) / 1000;
       const durationS = endS - startS;
-      // As the summary counts it: from the logoff for a user forced off, until back (or the end).
-      const forced = operation.users.policy === 'force-logoff';
+      // As the summary counts it: out of service until back (or the end, for one that failed).
       const edges = operation.desktops.flatMap((desktop) => (desktop.outS === undefined ? [] : [
-        { atS: forced && desktop.loggedOffS !== undefined ? Math.min(desktop.loggedOffS, desktop.outS) : desktop.outS, delta: 1 },
-        { atS: desktop.readyS ?? durationS, delta: -1 }]))
+        { atS: desktop.outS, delta: 1 }, { atS: desktop.readyS ?? durationS, delta: -1 }]))
         .sort((a, b) => a.atS - b.atS || a.delta - b.delta);
       let down = 0;
       const unavailable: Point[] = [[0, 0], ...edges.map((edge): Point => [round1(edge.atS), (down += edge.delta)]), [round1(durationS), down]];

@@ -143,15 +143,10 @@ export function summarizeArm(arm: ArmRecord, series: ClusterPoint[]): ArmSummary
 function summarizeOperation(arm: ArmRecord, operation: OperationRecord, series: ClusterPoint[]): OperationSummary {
   const durationS = (operation.endMs - operation.startMs) / 1000;
   const startS = (operation.startMs - arm.startMs) / 1000;
-  // Unavailable from when the operation took the desktop, or, for a user forced off, from
-  // the logoff (Horizon asks forced-off users not to log in again until the operation is
-  // done); until back in service, or until the operation ended for one that never came back.
-  const forced = operation.users.policy === 'force-logoff';
-  const spans = operation.desktops.flatMap((desktop) => {
-    if (desktop.outS === undefined) return [];
-    const fromS = forced && desktop.loggedOffS !== undefined ? Math.min(desktop.loggedOffS, desktop.outS) : desktop.outS;
-    return [{ outS: fromS, backS: desktop.readyS ?? durationS }];
-  });
+  // Unavailable from when the operation took the desktop (its user gone: forced off once the
+  // operation was ready for it, or left on their own) until back in service, or until the
+  // operation ended for one that never came back.
+  const spans = operation.desktops.flatMap((desktop) => (desktop.outS === undefined ? [] : [{ outS: desktop.outS, backS: desktop.readyS ?? durationS }]));
   const downtimes = spans.map((span) => Math.max(0, span.backS - span.outS));
   const firstOutS = spans.reduce((first, span) => Math.min(first, span.outS), Infinity);
   const lastBackS = spans.reduce((last, span) => Math.max(last, span.backS), -Infinity);

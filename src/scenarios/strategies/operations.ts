@@ -18,8 +18,9 @@
  *   from the current parent.
  *
  * A desktop with a user is touched only once its user has logged off: forced off after
- * the warning (`force-logoff`), or on their own within the window (`wait-for-logoff`). A
- * desktop is out of service from when the operation takes it until it is ready again.
+ * the warning once the operation is ready for that desktop (`force-logoff`), or on their own
+ * within the window (`wait-for-logoff`). A desktop is out of service from when the
+ * operation takes it (its user gone) until it is ready again.
  */
 import pLimit from 'p-limit';
 import type { OperationName, OperationSpec, UserPolicy } from '../../contract/operation.js';
@@ -33,8 +34,9 @@ import { publishImage } from './instant-clone.js';
 export type OperationStrategy = (context: StrategyContext, spec: OperationSpec) => Promise<void>;
 
 /**
- * When each desktop's user logs off, in seconds from the start of the rollout; undefined
- * for a desktop nobody is logged in to. Which desktops have a user and when they leave is
+ * Per desktop with a user: when the user logs off on their own, in seconds from the start
+ * of the rollout (wait-for-logoff), or the grace a forced logoff gives them (force-logoff);
+ * undefined for a desktop nobody is logged in to. Which desktops have a user and when they leave is
  * drawn from the scenario's seed, so a run repeats exactly.
  */
 export function logoffSchedule(names: string[], users: UserPolicy, seed: number, stream: string): Map<string, number | undefined> {
@@ -49,15 +51,25 @@ export function logoffSchedule(names: string[], users: UserPolicy, seed: number,
   return schedule;
 }
 
+/** Takes a desktop out of service for the operation (inside its slot); see rollOut. */
+type TakeDesktop = (host: string, attempt: number) => Promise<void>;
+
 /**
- * Runs `work` on every desktop of the pool as its user logs off (retries as a deployment
- * has them); a failure that is not one desktop's stops the others and is thrown once every
- * desktop started has settled.
+ * Runs `work` on every desktop of the pool (retries as a deployment has them); a failure
+ * that is not one desktop's stops the others and is thrown once every desktop started has
+ * settled. Users, as Horizon's logoff settings have them (View API `LogoffSetting`):
+ * - wait-for-logoff: "the operation starts immediately on machines without active
+ *   sessions", the others once their user has left (drawn over the window);
+ * - force-logoff: users are "forced to log off when the system is ready to operate on
+ *   their virtual machines", after the grace period of the global settings: `take`, called
+ *   once the operation's limiter admits the desktop, warns its user and waits out the grace
+ *   (`logoffWarningS`) holding the slot, then logs the user off.
+ * Either way `take` records the desktop out of service, once.
  */
 async function rollOut(
   context: StrategyContext,
   spec: OperationSpec,
-  work: (name: string, desktop: PoolDesktop | undefined, attempt: number, track: (vm: VmRef) => void) => Promise<void>,
+  work: (name: string, desktop: PoolDesktop | undefined, attempt: number, track: (vm: VmRef) => void, take: TakeDesktop) => Promise<void>,
 ): Promise<void> {
   const { driver, recorder, pool, scenario, arm } = context;
   // In the order the desktops were asked for, with a stream that names neither the arm nor
@@ -66,28 +78,34 @@ async function rollOut(
   const names = [...pool.desktops.keys()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   const round = (arm.operations ?? []).indexOf(spec);
   const schedule = logoffSchedule(names, spec.users, scenario.seed, `day2/${round}/${arm.repetition ?? 0}`);
+  const forced = spec.users.policy === 'force-logoff';
   const startMs = driver.clock.nowMs();
+  // On a real vCenter these waits are real time: Ctrl-C must not wait them out.
+  const waitS = (seconds: number) => recorder.track('logoff', () => driver.clock.sleep(seconds * 1000, context.signal));
   let fatal: { error: unknown } | undefined;
   await Promise.all(names.map(async (name) => {
     const atS = schedule.get(name);
-    if (atS !== undefined) {
-      // On a real vCenter a logoff window is real time: Ctrl-C must not wait it out.
-      await recorder.track('logoff', () => driver.clock.sleep(Math.max(0, startMs + atS * 1000 - driver.clock.nowMs()), context.signal));
+    if (atS !== undefined && !forced) {
+      await waitS(Math.max(0, (startMs - driver.clock.nowMs()) / 1000 + atS));
       if (fatal || context.stopping()) return;
       recorder.desktop(name, pool.desktops.get(name)?.vm.host ?? '', 'logged-off');
     }
-    await provisionDesktop(context, name, (attempt, track) => work(name, pool.desktops.get(name), attempt, track), { requested: false })
+    const take: TakeDesktop = async (host, attempt) => {
+      checkNotStopping(context);
+      if (attempt > 0) return;
+      if (atS !== undefined && forced) {
+        await waitS(atS);
+        checkNotStopping(context);
+        recorder.desktop(name, host, 'logged-off');
+      }
+      recorder.desktop(name, host, 'out-of-service');
+    };
+    await provisionDesktop(context, name, (attempt, track) => work(name, pool.desktops.get(name), attempt, track, take), { requested: false })
       .catch((error: unknown) => {
         fatal ??= { error };
       });
   }));
   if (fatal) throw fatal.error;
-}
-
-/** The desktop leaves service once, when the operation first takes it. */
-function outOfService(context: StrategyContext, name: string, host: string, attempt: number): void {
-  checkNotStopping(context);
-  if (attempt === 0) context.recorder.desktop(name, host, 'out-of-service');
 }
 
 /** Destroy a VM the operation replaces; it leaves the pool and teardown's list. */
@@ -144,9 +162,9 @@ const recompose: OperationStrategy = async (context, spec) => {
   pool.replicaSnapshot = replicaSnapshot;
 
   const moved = new Set<string>();
-  await rollOut(context, spec, async (name, desktop, attempt, track) => {
+  await rollOut(context, spec, async (name, desktop, attempt, track, take) => {
     const fresh = await maintenance(async () => {
-      outOfService(context, name, desktop?.vm.host ?? '', attempt);
+      await take(desktop?.vm.host ?? '', attempt);
       if (desktop) {
         await recorder.track('power-off', () => powerOps(() => driver.powerOff(desktop.vm)));
         // The old OS disk goes; on a retry it is already gone.
@@ -170,11 +188,11 @@ const refresh: OperationStrategy = async (context, spec) => {
   const { driver, scenario, recorder } = context;
   const maintenance = pLimit(scenario.horizon.maxComposerMaintenance);
   const powerOps = pLimit(scenario.horizon.maxPowerOps);
-  await rollOut(context, spec, async (name, desktop, attempt) => {
+  await rollOut(context, spec, async (name, desktop, attempt, _track, take) => {
     if (!desktop?.snapshot) throw new OperationError(`${name} has no snapshot to refresh to`, name);
     const { vm, snapshot } = desktop;
     await maintenance(async () => {
-      outOfService(context, name, vm.host, attempt);
+      await take(vm.host, attempt);
       await recorder.track('power-off', () => powerOps(() => driver.powerOff(vm)));
       await recorder.track('revert', () => driver.revert(snapshot));
     });
@@ -188,8 +206,8 @@ function recreate(context: StrategyContext, parents: () => VmRef[], moved?: Set<
   const { driver, recorder, pool } = context;
   const engine = pLimit(context.scenario.horizon.maxInstantCloneProvisioning);
   const names = [...pool.desktops.keys()];
-  return (name: string, desktop: PoolDesktop | undefined, attempt: number, track: (vm: VmRef) => void) => engine(async () => {
-    outOfService(context, name, desktop?.vm.host ?? '', attempt);
+  return (name: string, desktop: PoolDesktop | undefined, attempt: number, track: (vm: VmRef) => void, take: TakeDesktop) => engine(async () => {
+    await take(desktop?.vm.host ?? '', attempt);
     if (desktop) {
       await recorder.track('destroy', () => retire(context, desktop.vm));
       pool.desktops.delete(name);
