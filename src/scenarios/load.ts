@@ -338,6 +338,10 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
   for (const assignment of overrides.set ?? []) applySet(scenario, assignment);
   const setUsers = scenario.users as Record<string, unknown>;
   delete scenario.users;
+  if (Object.keys(setUsers).length > 0 && !arms.some((arm) => arm.operations)) {
+    const given = (overrides.set ?? []).filter((assignment) => assignment.startsWith('users.')).join(' ');
+    throw new InputError(`--set ${given}: scenario "${name}" has no day-2 step for a users policy to apply to`, 'add steps: [deploy, patch] (or refresh) to the scenario, or run patch-composer-vs-instant');
+  }
   for (const arm of arms) for (const operation of arm.operations ?? []) Object.assign(operation.users, setUsers);
 
   const checked = resolvedScenarioSchema.safeParse(scenario);

@@ -54,6 +54,9 @@ scenarios:
     for (const arm of scenario.arms) expect(arm.operations![0]!.users).toMatchObject({ loggedInPct: 0, policy: 'wait-for-logoff' });
     expect(() => resolveScenario(loaded, 's', { set: ['users.loggedInPct=150'] })).toThrow(/^--set users\.loggedInPct=150: Too big/);
     expect(() => resolveScenario(loaded, 's', { set: ['users.logoffWindow=5'] })).toThrow('unknown users parameter "logoffWindow" (did you mean "logoffWindowS"?)');
+    // A users policy on a scenario that has no day-2 step would change nothing: refused, not listed as a change.
+    const deployOnly = file(`scenarios:\n  s:${TWO_ARMS}\n`);
+    expect(() => resolveScenario(deployOnly, 's', { set: ['users.loggedInPct=0'] })).toThrow('--set users.loggedInPct=0: scenario "s" has no day-2 step for a users policy to apply to');
   });
 
   it('refuses a step list that does not start with deploy, with the line of the step', () => {
