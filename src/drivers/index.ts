@@ -35,7 +35,11 @@ const imageSchema = parameterSectionSchema(imageParameters);
 export const driverSections = {
   cluster: { schema: clusterSchema, defaults: (): Record<string, unknown> => defaultCluster(), keys: Object.keys(clusterParameters) },
   image: { schema: imageSchema, defaults: (): Record<string, unknown> => defaultImage(), keys: Object.keys(imageParameters) },
-  faults: { schema: faultSettingsSchema, defaults: (): Record<string, unknown> => ({}), keys: Object.keys(faultSettingsSchema.shape) },
+  faults: {
+    schema: faultSettingsSchema, defaults: (): Record<string, unknown> => ({}), keys: Object.keys(faultSettingsSchema.shape),
+    /** The keys of one entry of each fault list, for "did you mean" hints. */
+    entryKeys: { hostDown: Object.keys(faultSettingsSchema.shape.hostDown.unwrap().element.shape), storageSlowdown: Object.keys(faultSettingsSchema.shape.storageSlowdown.unwrap().element.shape) },
+  },
   vsphere: { schema: vsphereSettingsSchema, defaults: (): Record<string, unknown> => ({}), keys: Object.keys(vsphereSettingsSchema.shape) },
 } as const;
 

@@ -231,6 +231,15 @@ function checkArmNames(loaded: LoadedScenarioFile): void {
       }
       seen.add(arm.name);
     });
+    // A sweep names its arms <arm>-<count>: those names must be valid too.
+    const longest = Math.max(0, ...(scenario.desktopCounts ?? []));
+    scenario.arms.forEach((arm, index) => {
+      const swept = `${arm.name}-${longest}`;
+      if (scenario.desktopCounts && swept.length > 40) {
+        const { line, col } = position(loaded.document, loaded.lineCounter, ['scenarios', scenarioName, 'arms', index, 'name']);
+        throw new InputError(`${loaded.displayPath}:${line}:${col}: arm "${arm.name}" of a sweep becomes "${swept}" (${swept.length} characters); arm names with their desktop count are at most 40 characters`);
+      }
+    });
     if (scenario.desktopCounts && scenario.arms.some((arm) => arm.desktops !== undefined)) {
       const { line, col } = position(loaded.document, loaded.lineCounter, ['scenarios', scenarioName, 'desktopCounts']);
       throw new InputError(`${loaded.displayPath}:${line}:${col}: scenario "${scenarioName}" sets desktopCounts, so its arms must not set desktops`);
@@ -349,7 +358,8 @@ export function resolveScenario(loaded: LoadedScenarioFile, name: string, overri
     const issue = checked.error.issues[0]!;
     // A users policy is checked on each arm's operations; the user set it as users.<key>.
     const where = issue.path.join('.').replace(/^arms\.\d+\.operations\.\d+\.users\./, 'users.');
-    const fromSet = (overrides.set ?? []).find((assignment) => assignment.split('=')[0] === where);
+    // The assignment in effect is the last one of that key (spaces around it are allowed).
+    const fromSet = (overrides.set ?? []).findLast((assignment) => assignment.split('=')[0]!.trim() === where);
     const flag = fromSet ? `--set ${fromSet}` : flagFor(where);
     throw new InputError(`${flag}: ${issueMessage(issue)}`);
   }
@@ -464,6 +474,9 @@ function keysAllowedAt(issuePath: PathKey[]): string[] {
   if (first === 'defaults' && issuePath.length === 2) return sectionKeys(issuePath[1]);
   if (first === 'scenarios' && issuePath.length === 2) return knownKeys.scenario;
   if (first === 'scenarios' && third === 'arms' && typeof fourth === 'number' && issuePath[4] === 'users') return knownKeys.users;
+  // An entry of a fault list: scenarios.<s>.faults.<list>.<n> or defaults.faults.<list>.<n>.
+  const faultList = first === 'scenarios' && third === 'faults' ? fourth : first === 'defaults' && issuePath[1] === 'faults' ? third : undefined;
+  if (faultList === 'hostDown' || faultList === 'storageSlowdown') return knownKeys.faultEntries[faultList];
   if (first === 'scenarios' && third === 'arms' && typeof fourth === 'number') return knownKeys.arm;
   if (first === 'scenarios' && third === 'gate' && issuePath.length === 3) return knownKeys.gate;
   if ((first === 'scenarios' && third === 'influx' && issuePath.length === 3) || (first === 'defaults' && issuePath[1] === 'influx')) return knownKeys.influx;

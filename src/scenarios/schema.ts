@@ -186,6 +186,7 @@ export const knownKeys = {
   gate: Object.keys(gateSchema.shape),
   influx: Object.keys(influxSchema.shape),
   faults: driverSections.faults.keys,
+  faultEntries: driverSections.faults.entryKeys,
   vsphere: driverSections.vsphere.keys,
   cluster: driverSections.cluster.keys,
   image: driverSections.image.keys,
