@@ -81,7 +81,9 @@ async function rollOut(
   const forced = spec.users.policy === 'force-logoff';
   const startMs = driver.clock.nowMs();
   // On a real vCenter these waits are real time: Ctrl-C must not wait them out.
-  const waitS = (seconds: number) => recorder.track('logoff', () => driver.clock.sleep(seconds * 1000, context.signal));
+  const waitS = async (seconds: number) => {
+    if (seconds > 0) await recorder.track('logoff', () => driver.clock.sleep(seconds * 1000, context.signal));
+  };
   let fatal: { error: unknown } | undefined;
   await Promise.all(names.map(async (name) => {
     const atS = schedule.get(name);
