@@ -84,3 +84,14 @@ describe('bench run patch-composer-vs-instant', () => {
     expect(stdout.replace(/\s+/g, ' ')).toMatch(/Day 2: instant \(push image\) took .* for 20 desktops; they were unavailable within .*, none for more than .*, \d+ desktop-minutes lost in all\. composer \(recompose\) took/);
   });
 });
+
+describe('bench list', () => {
+  it('shows what each arm does after deploying', async () => {
+    const listed = await benchAsync(['list']);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toContain('arms: composer×100 then recompose, instant×100 then push-image');
+    expect(listed.stdout).toContain('arms: composer×100, instant×100\n');
+    const json = JSON.parse((await benchAsync(['list', '--json'])).stdout) as { name: string; arms: { then?: string[] }[] }[];
+    expect(json.find((scenario) => scenario.name === 'refresh-composer-vs-instant')!.arms.map((arm) => arm.then)).toEqual([['refresh'], ['logoff-recreate']]);
+  });
+});

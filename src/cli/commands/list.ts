@@ -9,14 +9,14 @@ export async function listCommand(args: { file?: string; json: boolean }): Promi
   if (args.json) {
     process.stdout.write(JSON.stringify(scenarios.map((scenario) => ({
       name: scenario.name, description: scenario.description, driver: scenario.driver,
-      arms: scenario.arms.map((arm) => ({ name: arm.name, method: arm.method, desktops: arm.desktops })),
+      arms: scenario.arms.map((arm) => ({ name: arm.name, method: arm.method, desktops: arm.desktops, ...(arm.operations ? { then: arm.operations.map((operation) => operation.name) } : {}) })),
     }))) + '\n');
     return EXIT_OK;
   }
   process.stdout.write(`scenarios in ${shown(loaded.displayPath)}:\n`);
   const width = scenarios.reduce((widest, scenario) => Math.max(widest, shown(scenario.name).length), 0);
   for (const scenario of scenarios) {
-    const arms = scenario.arms.map((arm) => `${shown(arm.name)}×${arm.desktops}`).join(', ');
+    const arms = scenario.arms.map((arm) => `${shown(arm.name)}×${arm.desktops}${arm.operations ? ` then ${arm.operations.map((operation) => operation.name).join(', ')}` : ''}`).join(', ');
     process.stdout.write(`  ${shown(scenario.name).padEnd(width)}  ${shown(scenario.description)}\n  ${' '.repeat(width)}  arms: ${arms}\n`);
   }
   return EXIT_OK;
