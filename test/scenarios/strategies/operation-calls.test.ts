@@ -5,9 +5,13 @@
  * the internal VMs, not only the figures that come out of it.
  */
 import { describe, expect, it } from 'vitest';
+import type { LifecycleEvent } from '../../../src/contract/observations.js';
 import type { OperationName } from '../../../src/contract/operation.js';
+import { OperationError } from '../../../src/drivers/types.js';
+import type { Scenario } from '../../../src/scenarios/schema.js';
 import { SimDriver } from '../../../src/drivers/sim/sim-driver.js';
 import type { CloneOptions, SnapshotRef, VmRef } from '../../../src/drivers/types.js';
+import { logoffSchedule } from '../../../src/scenarios/strategies/operations.js';
 import { runScenario, type RunOutcome } from '../../../src/scenarios/runner.js';
 import { MemorySink, shippedScenario, START_MS } from '../../helpers/sim.js';
 
@@ -18,9 +22,21 @@ interface Call {
   detail?: string;
 }
 
-async function record(scenarioName: string, method: 'composer' | 'instant-clone', set: string[] = []): Promise<{ calls: Call[]; outcome: RunOutcome; phases: string[] }> {
-  const scenario = await shippedScenario(scenarioName, { desktops: 3, set: ['users.logoffWarningS=0', 'users.logoffWindowS=60', 'cluster.hosts=2', ...set] });
-  const driver = new SimDriver({ cluster: scenario.cluster, image: scenario.image, seed: scenario.seed, startMs: START_MS });
+interface Options {
+  set?: string[];
+  /** Called before each recorded call is made; may throw (a fault) or abort the run. */
+  before?: (call: Call, abort: () => void) => void;
+  faults?: Scenario['faults'];
+  retries?: number;
+}
+
+async function record(scenarioName: string, method: 'composer' | 'instant-clone', options: Options | string[] = {}): Promise<{ calls: Call[]; outcome: RunOutcome; phases: string[]; events: LifecycleEvent[] }> {
+  const { set = [], before, faults, retries } = Array.isArray(options) ? { set: options } as Options : options;
+  const resolved = await shippedScenario(scenarioName, { desktops: 3, set: ['users.logoffWarningS=0', 'users.logoffWindowS=60', 'cluster.hosts=2', ...set] });
+  const scenario: Scenario = { ...resolved, ...(faults ? { faults } : {}), ...(retries !== undefined ? { retries, retryBackoffS: 0 } : {}) };
+  const driver = new SimDriver({ cluster: scenario.cluster, image: scenario.image, seed: scenario.seed, startMs: START_MS, faults: scenario.faults });
+  const controller = new AbortController();
+  const events: LifecycleEvent[] = [];
   const inventory = await driver.open();
   const calls: Call[] = [];
   let step = 'deploy';
@@ -28,7 +44,9 @@ async function record(scenarioName: string, method: 'composer' | 'instant-clone'
     const original = (driver as unknown as Record<string, (...args: A) => Promise<R>>)[name]!.bind(driver);
     (driver as unknown as Record<string, (...args: A) => Promise<R>>)[name] = async (...args: A) => {
       const [vm, detail] = describeCall(...args);
-      calls.push({ step, method: name, vm, ...(detail === undefined ? {} : { detail }) });
+      const call: Call = { step, method: name, vm, ...(detail === undefined ? {} : { detail }) };
+      calls.push(call);
+      before?.(call, () => controller.abort());
       return original(...args);
     };
   };
@@ -47,15 +65,16 @@ async function record(scenarioName: string, method: 'composer' | 'instant-clone'
   const arms = scenario.arms.filter((arm) => arm.method === method);
   const phases: string[] = [];
   const outcome = await runScenario({
-    runId: 'calls', scenario: { ...scenario, arms }, driver, inventory, sink: new MemorySink(),
+    runId: 'calls', scenario: { ...scenario, arms }, driver, inventory, sink: new MemorySink(), signal: controller.signal,
     listener: {
+      onEvent: (_arm, event) => { events.push(event); },
       onOperation: (_arm, operation: OperationName) => { step = operation; },
       onTeardown: () => { step = 'teardown'; },
     },
   });
   for (const operation of outcome.arms[0]!.operations ?? []) phases.push(...operation.phases.map((phase) => phase.name));
   expect(driver.leftovers()).toEqual([]);
-  return { calls, outcome, phases };
+  return { calls, outcome, phases, events };
 }
 
 const during = (calls: Call[], step: string) => calls.filter((call) => call.step === step);
@@ -138,5 +157,121 @@ describe('what each operation asks of the driver', () => {
     }
     expect(recreate.filter((call) => call.vm.includes('-cp-'))).toEqual([]);
     expect(phases).toEqual(['destroy', 'clone', 'customize', 'power-on']);
+  });
+});
+
+const kinds = (events: LifecycleEvent[], desktop: string) => events.filter((event) => event.desktop === desktop && event.operation !== undefined).map((event) => event.kind);
+
+describe('what each operation records, and how it fails', () => {
+  it('each desktop\'s events, with its host: out of service once, then the steps, then ready; no "requested"', async () => {
+    const { events } = await record('patch-composer-vs-instant', 'composer');
+    expect(kinds(events, 'vdibench-composer-2')).toEqual(['logged-off', 'out-of-service', 'cloned', 'customized', 'powered-on', 'ready']);
+    expect(events.filter((event) => event.operation !== undefined).every((event) => event.host.startsWith('esx-'))).toBe(true);
+    const push = await record('patch-composer-vs-instant', 'instant-clone', ['users.loggedInPct=0']);
+    expect(kinds(push.events, 'vdibench-instant-3')).toEqual(['out-of-service', 'cloned', 'powered-on', 'customized', 'ready']);
+  });
+
+  it('a desktop that fails and is retried leaves service once, and a retried fork moves to the next parent', async () => {
+    let failures = 0;
+    const { events, calls, outcome } = await record('patch-composer-vs-instant', 'instant-clone', {
+      set: ['users.loggedInPct=0'], retries: 2,
+      before: (call) => {
+        if (call.step === 'push-image' && call.method === 'instantClone' && call.vm === 'vdibench-instant-1' && failures++ === 0) throw new OperationError('fork failed (test)', call.vm);
+      },
+    });
+    expect(outcome.status).toBe('completed');
+    expect(kinds(events, 'vdibench-instant-1')).toEqual(['out-of-service', 'retried', 'cloned', 'powered-on', 'customized', 'ready']);
+    const forks = calls.filter((call) => call.step === 'push-image' && call.method === 'instantClone' && call.vm === 'vdibench-instant-1').map((call) => call.detail);
+    expect(forks).toEqual(['from vdibench-instant-cp-parent-2-1', 'from vdibench-instant-cp-parent-2-2']);
+  });
+
+  it('a desktop that cannot be taken keeps the old replica in use: no cleanup, teardown removes it after the desktops', async () => {
+    const { calls, phases, outcome } = await record('patch-composer-vs-instant', 'composer', {
+      retries: 0,
+      before: (call) => {
+        if (call.step === 'recompose' && call.method === 'powerOff' && call.vm === 'vdibench-composer-2') throw new OperationError('power off refused (test)', call.vm);
+      },
+    });
+    expect(outcome.arms[0]!.operations![0]!.desktops.find((desktop) => desktop.name === 'vdibench-composer-2')!.failedS).toBeDefined();
+    expect(phases).not.toContain('cleanup');
+    const teardown = calls.filter((call) => call.step === 'teardown').map((call) => call.vm);
+    expect(teardown.indexOf('vdibench-composer-replica')).toBeGreaterThan(teardown.indexOf('vdibench-composer-2'));
+  });
+
+  it('an old VM that will not go in cleanup is left for teardown; the operation completes', async () => {
+    let refused = false;
+    const { calls, outcome } = await record('patch-composer-vs-instant', 'composer', {
+      before: (call) => {
+        if (call.step === 'recompose' && call.method === 'destroy' && call.vm === 'vdibench-composer-replica' && !refused) {
+          refused = true;
+          throw new OperationError('in use (test)', call.vm);
+        }
+      },
+    });
+    expect(outcome.status).toBe('completed');
+    expect(calls.filter((call) => call.step === 'teardown' && call.vm === 'vdibench-composer-replica')).toHaveLength(1);
+  });
+
+  it('a bug in an operation stops the run, and teardown still removes everything', async () => {
+    await expect(record('refresh-composer-vs-instant', 'composer', {
+      set: ['users.policy=force-logoff'],
+      before: (call) => {
+        if (call.method === 'revert' && call.vm === 'vdibench-composer-1') throw new TypeError('a bug (test)');
+      },
+    })).rejects.toThrow('a bug (test)');
+  });
+
+  it('interrupted while the new replica is made: no desktop is taken and nothing is cleaned up early', async () => {
+    const { events, phases, outcome } = await record('patch-composer-vs-instant', 'composer', {
+      before: (call, abort) => {
+        if (call.method === 'fullClone' && call.vm === 'vdibench-composer-replica-2') abort();
+      },
+    });
+    expect(outcome.status).toBe('aborted');
+    expect(events.filter((event) => event.operation !== undefined)).toEqual([]);
+    expect(phases).toEqual(['replica']);
+  });
+
+  it('interrupted while users have yet to log off: those desktops are never taken', async () => {
+    let taken = 0;
+    const { events, outcome } = await record('refresh-composer-vs-instant', 'composer', {
+      set: ['users.logoffWindowS=3600', 'users.loggedInPct=67'],
+      before: (call, abort) => {
+        if (call.step === 'refresh' && call.method === 'powerOff' && ++taken === 1) abort();
+      },
+    });
+    expect(outcome.status).toBe('aborted');
+    expect(events.filter((event) => event.kind === 'out-of-service')).toHaveLength(1);
+    expect(events.filter((event) => event.kind === 'logged-off')).toEqual([]);
+  });
+});
+
+describe('who logs off when', () => {
+  const names = Array.from({ length: 100 }, (_, index) => `d-${index + 1}`);
+  const users = { policy: 'wait-for-logoff', loggedInPct: 50, logoffWarningS: 0, logoffWindowS: 600 } as const;
+
+  it('the users are a seeded draw over the pool, not its first desktops', () => {
+    const schedule = logoffSchedule(names, users, 1, 's');
+    const withUser = names.filter((name) => schedule.get(name) !== undefined);
+    expect(withUser).toHaveLength(50);
+    expect(withUser).not.toEqual(names.slice(0, 50));
+    expect(withUser.filter((name) => Number(name.slice(2)) <= 50).length).toBeGreaterThan(15);
+    expect(withUser.filter((name) => Number(name.slice(2)) <= 50).length).toBeLessThan(35);
+  });
+
+  it('each round of operations and each repetition meets its own users', async () => {
+    const rounds = await record('refresh-composer-vs-instant', 'composer', { set: ['users.loggedInPct=100', 'users.logoffWindowS=3000'] });
+    expect(rounds.outcome.arms[0]!.operations).toHaveLength(1);
+    const scenario = await shippedScenario('refresh-composer-vs-instant', { desktops: 3 });
+    const arm = { ...scenario.arms[0]!, operations: [scenario.arms[0]!.operations![0]!, { ...scenario.arms[0]!.operations![0]! }] };
+    const driver = new SimDriver({ cluster: scenario.cluster, image: scenario.image, seed: scenario.seed, startMs: START_MS });
+    const twice = await runScenario({ runId: 'r', scenario: { ...scenario, arms: [arm] }, driver, inventory: await driver.open(), sink: new MemorySink() });
+    const [first, second] = twice.arms[0]!.operations!;
+    const times = (operation: typeof first) => operation!.desktops.map((desktop) => desktop.loggedOffS);
+    expect(times(first)).not.toEqual(times(second));
+    const repeated = { ...arm, operations: [arm.operations[0]!], repetition: 2, repetitionOf: arm.name };
+    const driver2 = new SimDriver({ cluster: scenario.cluster, image: scenario.image, seed: scenario.seed, startMs: START_MS });
+    const again = await runScenario({ runId: 'r', scenario: { ...scenario, arms: [repeated] }, driver: driver2, inventory: await driver2.open(), sink: new MemorySink() });
+    expect(times(again.arms[0]!.operations![0])).not.toEqual(times(first));
   });
 });
