@@ -5,13 +5,14 @@
  */
 import type { Method } from './method.js';
 
-export const OPERATIONS = ['recompose', 'refresh', 'push-image', 'logoff-recreate'] as const;
+export const OPERATIONS = ['recompose', 'refresh', 'rebalance', 'push-image', 'logoff-recreate'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
 /** The method an operation works on. */
 export const OPERATION_METHOD: Readonly<Record<OperationName, Method>> = {
   recompose: 'composer',
   refresh: 'composer',
+  rebalance: 'composer',
   'push-image': 'instant-clone',
   'logoff-recreate': 'instant-clone',
 };
@@ -52,6 +53,7 @@ export interface OperationSpec {
 export const OPERATION_LABELS: Readonly<Record<OperationName, string>> = {
   recompose: 'Recompose',
   refresh: 'Refresh',
+  rebalance: 'Rebalance',
   'push-image': 'Push image',
   'logoff-recreate': 'Recreate on logoff',
 };

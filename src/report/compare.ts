@@ -78,7 +78,7 @@ const COMPARED_METRICS = [
   'deployTimeS', 'phase.replica', 'phase.digest', 'phase.parents', 'phase.clone', 'phase.customize', 'phase.power-on',
   'peakIops', 'avgIops', 'totalIos', 'peakCpuPct', 'avgCpuPct', 'desktopReadyP50S', 'desktopReadyP95S', 'desktopsReady', 'desktopsFailed',
   // Day-2 operations (rows only where some run has the operation).
-  ...['recompose', 'refresh', 'push-image', 'logoff-recreate'].flatMap((operation) => ['durationS', 'windowS', 'unavailableDesktopS', 'maxDowntimeS', 'peakIops'].map((figure) => `op.${operation}.${figure}`)),
+  ...['recompose', 'refresh', 'rebalance', 'push-image', 'logoff-recreate'].flatMap((operation) => ['durationS', 'windowS', 'unavailableDesktopS', 'maxDowntimeS', 'peakIops'].map((figure) => `op.${operation}.${figure}`)),
 ];
 
 export interface ComparisonRow {

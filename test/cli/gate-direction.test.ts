@@ -16,13 +16,13 @@ const HIGHER_IS_BETTER = new Set(['desktopsReady']);
 const OPERATION_FIGURES = ['durationS', 'windowS', 'unavailableDesktopS', 'maxDowntimeS', 'peakIops', 'peakCpuPct', 'desktopsFailed'];
 const EVERY_METRIC = ['deployTimeS', 'peakIops', 'avgIops', 'totalIos', 'peakCpuPct', 'avgCpuPct', 'desktopsReady', 'desktopsFailed', 'retries',
   'desktopReadyP50S', 'desktopReadyP95S', 'desktopReadyMaxS', ...PHASE_NAMES.map((phase) => `phase.${phase}`),
-  ...['recompose', 'refresh', 'push-image', 'logoff-recreate'].flatMap((operation) => OPERATION_FIGURES.map((figure) => `op.${operation}.${figure}`))];
+  ...['recompose', 'refresh', 'rebalance', 'push-image', 'logoff-recreate'].flatMap((operation) => OPERATION_FIGURES.map((figure) => `op.${operation}.${figure}`))];
 /**
- * A refresh (revert and boot) and a recreate on logoff create no clone the injected clone
+ * A refresh or a rebalance (revert and boot) and a recreate on logoff create no clone the injected clone
  * failures could hit: their failure counts are 0 in both runs here, so their direction is
  * pinned by test/report/gate-direction.test.ts alone.
  */
-const NOT_VARIED_HERE = new Set(['op.refresh.desktopsFailed']);
+const NOT_VARIED_HERE = new Set(['op.refresh.desktopsFailed', 'op.rebalance.desktopsFailed']);
 
 interface StoredRun {
   dir: string;
@@ -48,8 +48,8 @@ describe('bench gate: direction of every metric, through the CLI', () => {
     // Two runs per method that differ on every metric: the second has other luck (seed), retries and still loses desktops, and has slow storage.
     const changed = 'seed: 7, faults: { cloneFailureRate: 0.5, storageSlowdown: [{ factor: 10, fromS: 0, toS: 100000 }] }, retries: 1, retryBackoffS: 1, maxFailedDesktops: 100, ';
     writeFileSync(file, ['scenarios:', ...['composer', 'instant-clone'].flatMap((method) => [
-      `  ${method}-base: { desktops: 12, steps: [deploy, patch, refresh], users: { logoffWarningS: 0 }, arms: [{ name: a, method: ${method} }] }`,
-      `  ${method}-changed: { desktops: 12, steps: [deploy, patch, refresh], users: { logoffWarningS: 0 }, ${changed}arms: [{ name: a, method: ${method} }] }`,
+      `  ${method}-base: { desktops: 12, steps: [deploy, patch, refresh${method === 'composer' ? ', rebalance' : ''}], users: { logoffWarningS: 0 }, arms: [{ name: a, method: ${method} }] }`,
+      `  ${method}-changed: { desktops: 12, steps: [deploy, patch, refresh${method === 'composer' ? ', rebalance' : ''}], users: { logoffWarningS: 0 }, ${changed}arms: [{ name: a, method: ${method} }] }`,
     ]), ''].join('\n'));
     for (const method of ['composer', 'instant-clone']) runs.set(method, [runFolder(out, file, `${method}-base`), runFolder(out, file, `${method}-changed`)]);
   });

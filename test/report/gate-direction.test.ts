@@ -25,7 +25,7 @@ const EXPECTED: [name: string, unit: string, higherIsWorse: boolean][] = [
   ['desktopReadyP95S', 's', true],
   ['desktopReadyMaxS', 's', true],
   ...PHASE_NAMES.map((phase): [string, string, boolean] => [`phase.${phase}`, 's', true]),
-  ...['recompose', 'refresh', 'push-image', 'logoff-recreate'].flatMap((operation): [string, string, boolean][] => [
+  ...['recompose', 'refresh', 'rebalance', 'push-image', 'logoff-recreate'].flatMap((operation): [string, string, boolean][] => [
     [`op.${operation}.durationS`, 's', true],
     [`op.${operation}.windowS`, 's', true],
     [`op.${operation}.unavailableDesktopS`, 'desktop-s', true],
@@ -50,7 +50,7 @@ function baseArm(name = 'composer'): ArmSummary {
     phases: PHASE_NAMES.map((phase, index) => ({ name: phase, startS: index * 10, durationS: 100 + index, performed: true })),
     peakIops: 16000, avgIops: 8000, totalIos: 1e6, peakCpuPct: 70, avgCpuPct: 40, retries: 0,
     desktopReadyS: { p50: 200, p95: 290, max: 300 },
-    operations: (['recompose', 'refresh', 'push-image', 'logoff-recreate'] as const).map(baseOperation),
+    operations: (['recompose', 'refresh', 'rebalance', 'push-image', 'logoff-recreate'] as const).map(baseOperation),
   };
 }
 

@@ -72,7 +72,9 @@ scenarios:
   it('names unknown keys under users with a suggestion, and unknown steps', () => {
     expect(refusal(`scenarios:\n  s:\n    users: { loggedIn: 5 }${TWO_ARMS}\n`)).toMatch(/^x\.yml:3:14: unknown key "loggedIn" in scenarios\.s\.users; expected one of: policy, loggedInPct, logoffWarningS, logoffWindowS$/);
     expect(refusal(`scenarios:\n  s:${TWO_ARMS}\n        users: { polcy: force-logoff }\n`)).toMatch(/unknown key "polcy" in scenarios\.s\.arms\.1\.users \(did you mean "policy"\?\)/);
-    expect(refusal(`scenarios:\n  s:\n    steps: [deploy, rebalance]${TWO_ARMS}\n`)).toMatch(/^x\.yml:3:21: scenarios\.s\.steps\.1: /);
+    expect(refusal(`scenarios:\n  s:\n    steps: [deploy, rebalnce]${TWO_ARMS}\n`)).toMatch(/^x\.yml:3:21: scenarios\.s\.steps\.1: /);
+    // Rebalance is View Composer's only.
+    expect(refusal(`scenarios:\n  s:\n    steps: [deploy, rebalance]${TWO_ARMS}\n`)).toMatch(/^x\.yml:3:21: arm "i": rebalance is a composer operation; this arm's method is instant-clone/);
   });
 });
 

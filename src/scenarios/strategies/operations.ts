@@ -69,7 +69,7 @@ type TakeDesktop = (host: string, attempt: number) => Promise<void>;
 async function rollOut(
   context: StrategyContext,
   spec: OperationSpec,
-  work: (name: string, desktop: PoolDesktop | undefined, attempt: number, track: (vm: VmRef) => void, take: TakeDesktop) => Promise<void>,
+  work: (name: string, desktop: PoolDesktop | undefined, attempt: number, track: (vm: VmRef) => void, take: TakeDesktop, forcedUser: boolean) => Promise<void>,
 ): Promise<void> {
   const { driver, recorder, pool, scenario, arm } = context;
   // In the order the desktops were asked for, with a stream that names neither the arm nor
@@ -102,7 +102,7 @@ async function rollOut(
       }
       recorder.desktop(name, host, 'out-of-service');
     };
-    await provisionDesktop(context, name, (attempt, track) => work(name, pool.desktops.get(name), attempt, track, take), { requested: false })
+    await provisionDesktop(context, name, (attempt, track) => work(name, pool.desktops.get(name), attempt, track, take, forced && atS !== undefined), { requested: false })
       .catch((error: unknown) => {
         fatal ??= { error };
       });
@@ -186,22 +186,44 @@ const recompose: OperationStrategy = async (context, spec) => {
   if (everyDesktopMoved(context, moved)) await cleanUp(context, [oldReplica]);
 };
 
-const refresh: OperationStrategy = async (context, spec) => {
-  const { driver, scenario, recorder } = context;
-  const maintenance = pLimit(scenario.horizon.maxComposerMaintenance);
-  const powerOps = pLimit(scenario.horizon.maxPowerOps);
-  await rollOut(context, spec, async (name, desktop, attempt, _track, take) => {
-    if (!desktop?.snapshot) throw new OperationError(`${name} has no snapshot to refresh to`, name);
-    const { vm, snapshot } = desktop;
-    await maintenance(async () => {
-      await take(vm.host, attempt);
-      await recorder.track('power-off', () => powerOps(() => driver.powerOff(vm)));
-      await recorder.track('revert', () => driver.revert(snapshot));
+/**
+ * View Composer refresh: each desktop back to its post-QuickPrep snapshot. `forcedLimit`:
+ * how many desktops whose user is forced off may be in the operation at once (rebalance).
+ */
+function refreshDesktops(forcedLimit?: number): OperationStrategy {
+  return async (context, spec) => {
+    const { driver, scenario, recorder } = context;
+    const maintenance = pLimit(scenario.horizon.maxComposerMaintenance);
+    const withForcedLogoff = forcedLimit === undefined ? undefined : pLimit(forcedLimit);
+    const powerOps = pLimit(scenario.horizon.maxPowerOps);
+    await rollOut(context, spec, async (name, desktop, attempt, _track, take, forcedUser) => {
+      if (!desktop?.snapshot) throw new OperationError(`${name} has no snapshot to refresh to`, name);
+      const { vm, snapshot } = desktop;
+      const refreshOne = () => maintenance(async () => {
+        await take(vm.host, attempt);
+        await recorder.track('power-off', () => powerOps(() => driver.powerOff(vm)));
+        await recorder.track('revert', () => driver.revert(snapshot));
+      });
+      await (forcedUser && withForcedLogoff ? withForcedLogoff(refreshOne) : refreshOne());
+      await startDesktop(context, name, vm, powerOps);
+      recorder.desktop(name, vm.host, 'ready');
     });
-    await startDesktop(context, name, vm, powerOps);
-    recorder.desktop(name, vm.host, 'ready');
-  });
-};
+  };
+}
+
+const refresh = refreshDesktops();
+
+/**
+ * View Composer rebalance: redistributes linked clones evenly among the datastores, and
+ * "also refreshes the linked clones" (Horizon 7 administration guide). vdibench deploys a
+ * balanced pool (desktops spread over `cluster.datastores` as Horizon places them), so no
+ * clone moves and the rebalance is its refresh; with users forced off, at most half the
+ * maintenance limit of such desktops at once ("the maximum number of concurrent rebalance
+ * operations on remote desktops that require logoffs is half the value of the Max
+ * concurrent View Composer maintenance operations setting").
+ */
+const rebalance: OperationStrategy = (context, spec) =>
+  refreshDesktops(Math.max(1, Math.floor(context.scenario.horizon.maxComposerMaintenance / 2)))(context, spec);
 
 /** Delete an instant clone and fork its successor from `parents` (the next parent on a retry). */
 function recreate(context: StrategyContext, parents: () => VmRef[], moved?: Set<string>) {
@@ -259,6 +281,7 @@ function nextGeneration(context: StrategyContext): number {
 export const operationStrategies: Readonly<Record<OperationName, OperationStrategy>> = {
   recompose,
   refresh,
+  rebalance,
   'push-image': pushImage,
   'logoff-recreate': logoffRecreate,
 };

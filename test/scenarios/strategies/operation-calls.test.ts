@@ -251,6 +251,31 @@ describe('what each operation records, and how it fails', () => {
   });
 });
 
+describe('rebalance', () => {
+  it('is a refresh of every desktop (a balanced pool moves no clone), at most half the maintenance limit with users forced off', async () => {
+    const scenario = await shippedScenario('refresh-composer-vs-instant', { desktops: 12, set: ['users.policy=force-logoff', 'users.logoffWarningS=30', 'horizon.maxComposerMaintenance=4'] });
+    const arm = { ...scenario.arms[0]!, operations: [{ ...scenario.arms[0]!.operations![0]!, name: 'rebalance' as const }] };
+    const driver = new SimDriver({ cluster: scenario.cluster, image: scenario.image, seed: scenario.seed, startMs: START_MS });
+    const events: LifecycleEvent[] = [];
+    const outcome = await runScenario({ runId: 'r', scenario: { ...scenario, arms: [arm] }, driver, inventory: await driver.open(), sink: new MemorySink(),
+      listener: { onEvent: (_arm, event) => { if (event.operation === 'rebalance') events.push(event); } } });
+    const operation = outcome.arms[0]!.operations![0]!;
+    expect(operation.desktops.filter((desktop) => desktop.readyS !== undefined)).toHaveLength(12);
+    expect(operation.phases.map((phase) => phase.name)).toEqual(['logoff', 'power-off', 'revert', 'power-on']);
+    // In the operation (warned, then out of service) until the final power-on: never more than 4 / 2.
+    let open = 0;
+    let most = 0;
+    for (const event of events) {
+      if (event.kind === 'logged-off') most = Math.max(most, ++open);
+      if (event.kind === 'powered-on') open--;
+    }
+    expect(most).toBe(2);
+    // Without users the whole maintenance limit applies.
+    const idle = await record('refresh-composer-vs-instant', 'composer', { set: ['users.loggedInPct=0'] });
+    expect(idle.outcome.arms[0]!.operations![0]!.name).toBe('refresh');
+  });
+});
+
 describe('who logs off when', () => {
   const names = Array.from({ length: 100 }, (_, index) => `d-${index + 1}`);
   const users = { policy: 'wait-for-logoff', loggedInPct: 50, logoffWarningS: 0, logoffWindowS: 600 } as const;
