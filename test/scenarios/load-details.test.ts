@@ -10,19 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/contract/errors.js';
 import { loadScenarioFile, parseScenarioText, resolveScenario, scenarioNames, type ScenarioOverrides } from '../../src/scenarios/load.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
+import { inputProblem } from '../helpers/refusal.js';
 
 const ARMS = '    arms: [{ name: composer, method: composer }]\n';
 const file = (text: string | Buffer) => parseScenarioText(text, 'x.yml');
 const BASE = file(`scenarios:\n  a:\n${ARMS}`);
-function problem(work: () => unknown): string {
-  try {
-    work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as Error).message;
-  }
-  throw new Error('expected an InputError');
-}
+const problem = inputProblem;
 const loadProblem = (text: string) => problem(() => resolveScenario(file(text), 'a'));
 const setProblem = (...set: string[]) => problem(() => resolveScenario(BASE, 'a', { set }));
 

@@ -14,19 +14,12 @@ import { defaultCluster, defaultImage } from '../../src/drivers/sim/parameters.j
 import { defaultHorizon } from '../../src/scenarios/horizon.js';
 import { loadScenarioFile, parseScenarioText, resolveScenario, type ScenarioOverrides } from '../../src/scenarios/load.js';
 import { tempDir } from '../helpers/cli.js';
+import { inputProblem } from '../helpers/refusal.js';
 
 const ARMS = '    arms: [{ name: composer, method: composer }]\n';
 const MIB = 1024 * 1024;
 const file = (text: string) => parseScenarioText(text, 'x.yml');
-function problem(work: () => unknown): string {
-  try {
-    work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as Error).message;
-  }
-  throw new Error('expected an InputError');
-}
+const problem = inputProblem;
 async function refusal(target: string): Promise<string> {
   const error = await loadScenarioFile(target).then(() => undefined, (caught: unknown) => caught);
   expect(error).toBeInstanceOf(InputError);

@@ -3,20 +3,12 @@
  * plain keys: unknown where unknown, ordinary names where names are free. Never a TypeError.
  */
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/contract/errors.js';
 import { parseScenarioText, resolveScenario } from '../../src/scenarios/load.js';
+import { inputProblem } from '../helpers/refusal.js';
 
 const ARMS = '    arms:\n      - { name: composer, method: composer, desktops: 2 }\n';
 const file = (text: string) => parseScenarioText(text, 'x.yml');
-const problem = (work: () => unknown): string => {
-  try {
-    work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as Error).message;
-  }
-  throw new Error('expected an InputError');
-};
+const problem = inputProblem;
 const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 
 describe('prototype property names in scenario files', () => {

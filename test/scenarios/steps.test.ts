@@ -5,16 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText, resolveScenario } from '../../src/scenarios/load.js';
 import { benchAsync, tempDir } from '../helpers/cli.js';
+import { inputProblem } from '../helpers/refusal.js';
 
 const file = (text: string) => parseScenarioText(text, 'x.yml');
-const refusal = (text: string): string => {
-  try {
-    file(text);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('the file was accepted');
-};
+const refusal = (text: string): string => inputProblem(() => file(text));
 
 const TWO_ARMS = `
     arms:
