@@ -5,14 +5,13 @@
  * InstantClone_Task is our main.go's extension of the 0.24 simulator (as for deployment);
  * the revert's power-off after a memory-less snapshot is main.go's too (see day2.test.ts).
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../src/contract/summary.js';
 import { VimClient } from '../../../src/drivers/vsphere/vim25/client.js';
 import { listObjects } from '../../../src/drivers/vsphere/vim25/properties.js';
-import { benchAsync, repoRoot, tempDir } from '../../helpers/cli.js';
+import { benchAsync, repoRoot, spawnRun, tempDir, waitUntil } from '../../helpers/cli.js';
 import { skipVcsim, startVcsim, VCSIM_PASSWORD, VCSIM_USER, type Vcsim } from '../../helpers/vcsim.js';
 
 const DESKTOPS = 6;
@@ -76,28 +75,14 @@ describe.skipIf(skipVcsim)('day-2 operations on the vsphere driver (govmomi simu
 
   it('Ctrl-C while users have an hour left to log off ends the run within seconds, torn down', async () => {
     const out = tempDir();
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli', 'main.js'), 'run', 'refresh-composer-vs-instant', '--desktops', '3', '--json', '-q', '--out', out,
-      '--set', 'users.logoffWindowS=3600', '--set', 'users.policy=wait-for-logoff', '--set', 'users.loggedInPct=67', ...sim.flags], { env: { ...process.env, ...sim.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    const done = new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
+    const run = spawnRun(['run', 'refresh-composer-vs-instant', '--desktops', '3', '--json', '-q',
+      '--set', 'users.logoffWindowS=3600', '--set', 'users.policy=wait-for-logoff', '--set', 'users.loggedInPct=67', ...sim.flags], out, sim.env);
     // Wait until the desktop nobody uses is taken: the refresh is under way, the two others wait for their users.
-    const events = () => {
-      const [folder] = readdirSync(out);
-      try {
-        return folder ? readFileSync(path.join(out, folder, 'events.csv'), 'utf8') : '';
-      } catch {
-        return '';
-      }
-    };
-    const deadline = Date.now() + 120_000;
-    while (!events().includes(',refresh\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(events(), stderr).toContain(',refresh\n');
-    const interruptedAt = Date.now();
-    child.kill('SIGINT');
-    const status = await done;
-    expect(Date.now() - interruptedAt, stderr).toBeLessThan(15_000);
-    expect(status, stderr).toBe(1);
+    await waitUntil(() => run.events().includes(',refresh\n'), 120_000);
+    expect(run.events(), run.stderr()).toContain(',refresh\n');
+    const { status, exitMs } = await run.interrupt();
+    expect(exitMs, run.stderr()).toBeLessThan(15_000);
+    expect(status, run.stderr()).toBe(1);
     const [folder] = readdirSync(out);
     const record = JSON.parse(readFileSync(path.join(out, folder!, 'run.json'), 'utf8')) as { status: string; arms: { operations?: { name: string }[] }[] };
     expect(record.status).toBe('aborted');

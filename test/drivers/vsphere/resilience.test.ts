@@ -10,7 +10,6 @@
  * lasts long enough to be disturbed, and SIGUSR1 terminating every session
  * (SessionManager.TerminateSession). SIGSTOP / SIGCONT stop and resume the real process.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +19,7 @@ import { VimClient } from '../../../src/drivers/vsphere/vim25/client.js';
 import { cloneVMTask, destroyTask } from '../../../src/drivers/vsphere/vim25/methods.js';
 import { listObjects } from '../../../src/drivers/vsphere/vim25/properties.js';
 import { TaskWatcher } from '../../../src/drivers/vsphere/vim25/tasks.js';
-import { benchAsync, repoRoot, tempDir, type CliResult } from '../../helpers/cli.js';
+import { benchAsync, spawnRun, tempDir, waitUntil, type CliResult } from '../../helpers/cli.js';
 import { skipVcsim, startVcsim, VCSIM_PASSWORD, VCSIM_USER, type Vcsim } from '../../helpers/vcsim.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -259,30 +258,15 @@ describe.skipIf(skipVcsim)('Ctrl-C on a real vCenter run', () => {
     const out = tempDir();
     // --ready-when tools: every desktop waits for Tools up to readyTimeoutS (1,800 s by default).
     const flags = sim.flags.map((flag) => (flag === 'powered-on' ? 'tools' : flag));
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli', 'main.js'), 'run', 'composer-only', '--desktops', '4', '--json', '-q', '--out', out, ...flags],
-      { env: { ...process.env, ...sim.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    const done = new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
+    const run = spawnRun(['run', 'composer-only', '--desktops', '4', '--json', '-q', ...flags], out, sim.env);
     // Wait until the desktops are cloned and powered on: they then wait for Tools (QuickPrep's guest step needs them).
-    const deadline = Date.now() + 60_000;
-    const poweredOn = () => {
-      const [folder] = readdirSync(out);
-      if (!folder) return 0;
-      try {
-        return readFileSync(path.join(out, folder, 'events.csv'), 'utf8').split('\n').filter((line) => line.includes(',cloned,')).length;
-      } catch {
-        return 0;
-      }
-    };
-    while (poweredOn() < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(poweredOn(), stderr).toBe(4);
+    const cloned = () => run.events().split('\n').filter((line) => line.includes(',cloned,')).length;
+    await waitUntil(() => cloned() >= 4, 60_000);
+    expect(cloned(), run.stderr()).toBe(4);
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const interruptedAt = Date.now();
-    child.kill('SIGINT');
-    const status = await done;
-    expect(Date.now() - interruptedAt, stderr).toBeLessThan(15_000);
-    expect(status, stderr).toBe(1);
+    const { status, exitMs } = await run.interrupt();
+    expect(exitMs, run.stderr()).toBeLessThan(15_000);
+    expect(status, run.stderr()).toBe(1);
     const [folder] = readdirSync(out);
     const record = JSON.parse(readFileSync(path.join(out, folder!, 'run.json'), 'utf8')) as { status: string };
     expect(record.status).toBe('aborted');
