@@ -12,7 +12,7 @@ import { lttb, thinSteps, type Point } from './downsample.js';
 import { contentSecurityPolicy, escapeHtml, formatDesktopTime, formatNumber, formatSeconds, jsonForScript } from './markup.js';
 import type { ArmView, ReportModel } from './model.js';
 import { metricValues } from './repeats.js';
-import type { ClusterPoint } from './summary.js';
+import { inDeployment, pointsWithin, type ClusterPoint } from './summary.js';
 
 /** Points per series in the page: enough for a smooth line on a printed page. */
 const MAX_SERIES_POINTS = 600;
@@ -550,8 +550,8 @@ function chartData(model: ReportModel) {
   return {
     arms: views.map(({ view: { record, series: points }, name, phases, band: spread }, index) => {
       // With day-2 operations the arm samples on; these charts are the deployment's (operations have their own).
-      const endS = record?.operations?.length ? (record.endMs - record.startMs) / 1000 : Infinity;
-      const whole = withoutPartialLastInterval(points.filter((point) => point.tS <= endS + 0.002));
+      const deploying = inDeployment(record);
+      const whole = withoutPartialLastInterval(points.filter((point) => deploying(point.tS)));
       const at = (value: (point: ClusterPoint) => number | null, digits: number) =>
         whole.map((point): GapPoint => { const y = value(point); return [round(point.tS, 1), y === null ? null : round(y, digits)]; });
       const iops = at((point) => point.iops, 0);
@@ -602,7 +602,7 @@ function operationsData(model: ReportModel, views: { view: ArmView; name: string
         .sort((a, b) => a.atS - b.atS || a.delta - b.delta);
       let down = 0;
       const unavailable: Point[] = [[0, 0], ...edges.map((edge): Point => [round1(edge.atS), (down += edge.delta)]), [round1(durationS), down]];
-      const points = withoutPartialLastInterval(view.series.filter((point) => point.tS > startS + 0.002 && point.tS <= endS + 0.002));
+      const points = withoutPartialLastInterval(pointsWithin(view.series, startS, endS));
       return [{
         name,
         colour: model.colours[name] ?? ARM_COLOURS[index % ARM_COLOURS.length]!,
@@ -627,15 +627,10 @@ function perHost(model: ReportModel) {
       name: arm.summary.name,
       colour: model.colours[arm.summary.name] ?? ARM_COLOURS[0]!,
       // The deployment's samples, as the other deployment charts (day-2 operations have their own section).
-      iops: thinSteps((arm.hosts.find((host) => host.host === name)?.points ?? []).filter((point) => point[0] <= deployEndS(arm) + 0.002).map((point): Point => [Number(point[0].toFixed(1)), point[1] === null ? Number.NaN : Math.round(point[1])]), MAX_HOST_POINTS)
+      iops: thinSteps((arm.hosts.find((host) => host.host === name)?.points ?? []).filter((point) => inDeployment(arm.record)(point[0])).map((point): Point => [Number(point[0].toFixed(1)), point[1] === null ? Number.NaN : Math.round(point[1])]), MAX_HOST_POINTS)
         .map(([x, y]): GapPoint => [x, Number.isNaN(y) ? null : y]),
     })),
   }));
-}
-
-/** Where an arm's deployment ended (seconds since its start); everything when it ran no day-2 operation. */
-function deployEndS(arm: ArmView): number {
-  return arm.record?.operations?.length ? (arm.record.endMs - arm.record.startMs) / 1000 : Infinity;
 }
 
 function perHostSection(model: ReportModel): string {

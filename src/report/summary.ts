@@ -88,7 +88,7 @@ export function armSeries(samples: ArmSample[], armName: string, clusterCpuMhz: 
 const BOUNDARY_S = 0.002;
 
 /** The points of `series` in (fromS, toS]: one step's samples (each step samples on its own). */
-function pointsWithin(series: ClusterPoint[], fromS: number, toS: number): ClusterPoint[] {
+export function pointsWithin(series: ClusterPoint[], fromS: number, toS: number): ClusterPoint[] {
   return series.filter((point) => point.tS > fromS + BOUNDARY_S && point.tS <= toS + BOUNDARY_S);
 }
 
@@ -119,11 +119,22 @@ function percentiles(values: number[]): { p50: number | null; p95: number | null
   return { p50: p(0.5), p95: p(0.95), max: p(1) };
 }
 
+/**
+ * Whether a time (seconds since the arm started) is in the arm's deployment: with day-2
+ * operations the arm samples on after it; without, every sample is the deployment's.
+ */
+export function inDeployment(arm: ArmRecord | undefined): (tS: number) => boolean {
+  if (!arm?.operations?.length) return () => true;
+  const endS = (arm.endMs - arm.startMs) / 1000;
+  return (tS) => tS <= endS + BOUNDARY_S;
+}
+
 export function summarizeArm(arm: ArmRecord, series: ClusterPoint[]): ArmSummary {
   const readyTimes = arm.desktops.flatMap((desktop) => (desktop.readyS === undefined ? [] : [desktop.readyS])).sort((a, b) => a - b);
   const failed = arm.desktops.filter((desktop) => desktop.failedS !== undefined && desktop.readyS === undefined).length;
   // With day-2 operations the arm samples on: the deployment's figures are its own samples'.
-  const deploySeries = arm.operations?.length ? pointsWithin(series, -Infinity, (arm.endMs - arm.startMs) / 1000) : series;
+  const deploying = inDeployment(arm);
+  const deploySeries = series.filter((point) => deploying(point.tS));
   const summary: ArmSummary = {
     name: arm.name,
     method: arm.method,
